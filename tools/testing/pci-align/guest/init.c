@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Minimal static /init for the pci-align QEMU guest.
+ *
+ * Needs nothing but itself and /bin/pcibars in the initramfs, so the same
+ * code runs on every architecture without a target busybox.
+ *
+ * Serial output, in this order:
+ *   PCIALIGN-START
+ *   <pcibars output: PCIBAR/PCIIO/PCIWIN/PCIDEVS lines>
+ *   PCIALIGN-DMESG-BEGIN
+ *   <kernel log, one record per line>
+ *   PCIALIGN-DMESG-END
+ *   <optional tests chosen on the kernel command line>
+ *	pcialign.test=badinput: sysfs bad-input test, prints
+ *	"SYSFS PASS <name>: <detail>" / "SYSFS FAIL <name>: <detail>"
+ *   PCIALIGN-END
+ * then the machine is powered off (arm64, PSCI) or reset (x86, QEMU runs
+ * with -no-reboot).
+ *
+ * The console log level is lowered first so that kernel messages do not
+ * interleave with the report; they are all in the DMESG section instead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RA_FILE		"/sys/bus/pci/resource_alignment"
+#define KLOG_READ_ALL	3
+#define KLOG_CONSOLE_LEVEL 8
+#define KLOG_SIZE_BUFFER 10
+
+static void setup(void)
+{
+	int fd;
+
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Only emergencies on the console from here on */
+	klogctl(KLOG_CONSOLE_LEVEL, NULL, 1);
+}
+
+static void run(const char *path)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl(path, path, (char *)NULL);
+		printf("PCIERR cannot exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+}
+
+static void dump_dmesg(void)
+{
+	int size = klogctl(KLOG_SIZE_BUFFER, NULL, 0);
+	char *buf, *p, *nl;
+	int n;
+
+	if (size <= 0)
+		size = 1 << 20;
+	buf = malloc(size + 1);
+	if (!buf)
+		return;
+	n = klogctl(KLOG_READ_ALL, buf, size);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	printf("PCIALIGN-DMESG-BEGIN\n");
+	for (p = buf; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		/* Strip the "<level>" prefix */
+		if (*p == '<') {
+			char *gt = strchr(p, '>');
+
+			if (gt && gt < nl)
+				p = gt + 1;
+		}
+		printf("%.*s\n", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+	printf("PCIALIGN-DMESG-END\n");
+	free(buf);
+}
+
+static int cmdline_has(const char *word)
+{
+	char buf[4096], *tok, *save;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		if (!strcmp(tok, word))
+			return 1;
+	return 0;
+}
+
+/* Read the whole sysfs file; returns its length or -errno */
+static int read_ra(char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(RA_FILE, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/* Write @val; returns 0 or -errno */
+static int write_ra(const char *val, size_t len)
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(RA_FILE, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static int kmsg_open_at_end(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Print kernel records logged since @fd was opened and return how many of
+ * them mention resource_alignment; @want must appear in all of those.
+ */
+static int kmsg_count_new(int fd, const char *want, int *matched)
+{
+	char rec[8192];
+	int count = 0;
+	ssize_t n;
+
+	*matched = 0;
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		char *msg;
+
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE)
+				continue;
+			break;
+		}
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = '\0';
+		if (!strstr(msg, "resource_alignment"))
+			continue;
+		printf("SYSFS-KMSG %s\n", msg);
+		count++;
+		if (strstr(msg, want))
+			(*matched)++;
+	}
+	close(fd);
+	return count;
+}
+
+static int failures;
+
+static const char *cur_case = "-";
+
+static void result(int ok, const char *name, const char *detail)
+{
+	printf("SYSFS %s [%s] %s: %s\n", ok ? "PASS" : "FAIL", cur_case, name,
+	       detail);
+	if (!ok)
+		failures++;
+}
+
+static void bad_write(const char *name, const char *val, size_t len,
+		      const char *want)
+{
+	char before[8192], after[8192], detail[512];
+	int kfd, ret, nmsg, matched, r1, r2;
+
+	r1 = read_ra(before, sizeof(before));
+	kfd = kmsg_open_at_end();
+	ret = write_ra(val, len);
+	nmsg = kmsg_count_new(kfd, want, &matched);
+	r2 = read_ra(after, sizeof(after));
+
+	snprintf(detail, sizeof(detail), "write returned %d (%s)", ret,
+		 ret ? strerror(-ret) : "success");
+	result(ret == -EINVAL, name, detail);
+
+	snprintf(detail, sizeof(detail), "content before %d bytes, after %d bytes",
+		 r1, r2);
+	result(r1 >= 0 && r1 == r2 && !strcmp(before, after),
+	       "unchanged", detail);
+
+	snprintf(detail, sizeof(detail),
+		 "%d new resource_alignment log line(s), %d containing \"%s\"",
+		 nmsg, matched, want);
+	result(nmsg == 1 && matched == 1, "one-log-line", detail);
+}
+
+static void test_badinput(void)
+{
+	static const char * const bad[] = {
+		"all;garbage", "99@all", "-1@all", "@all", "all@",
+	};
+	static const char * const part[] = {
+		"garbage", "99@all", "-1@all", "@all", "all@",
+	};
+	char buf[8192], detail[512];
+	static char big[4096];
+	unsigned int i;
+	int ret;
+
+	printf("SYSFS-BEGIN badinput\n");
+	cur_case = "initial";
+	ret = read_ra(buf, sizeof(buf));
+	snprintf(detail, sizeof(detail), "read returned %d", ret);
+	result(ret >= 0, "readable", detail);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char val[64];
+
+		cur_case = bad[i];
+		snprintf(val, sizeof(val), "%s\n", bad[i]);
+		bad_write("rejected", val, strlen(val), part[i]);
+	}
+
+	cur_case = "4096-byte value";
+	memset(big, 'a', sizeof(big));
+	bad_write("rejected", big, sizeof(big), "too long");
+
+	cur_case = "all";
+	ret = write_ra("all\n", 4);
+	snprintf(detail, sizeof(detail), "write returned %d", ret);
+	result(ret == 0, "accepted", detail);
+	ret = read_ra(buf, sizeof(buf));
+	snprintf(detail, sizeof(detail), "content \"%.*s\"",
+		 ret > 0 ? (int)strcspn(buf, "\n") : 0, buf);
+	result(ret >= 0 && !strcmp(buf, "all\n"), "shows-all", detail);
+
+	cur_case = "empty write";
+	ret = write_ra("\n", 1);
+	snprintf(detail, sizeof(detail), "write returned %d", ret);
+	result(ret == 0, "empty-clears", detail);
+	ret = read_ra(buf, sizeof(buf));
+	snprintf(detail, sizeof(detail), "content %d bytes", ret);
+	result(ret == 0 || (ret == 1 && buf[0] == '\n'), "empty-shows-nothing",
+	       detail);
+
+	printf("SYSFS-END badinput failures=%d\n", failures);
+}
+
+int main(void)
+{
+	setup();
+	printf("\nPCIALIGN-START\n");
+	run("/bin/pcibars");
+	dump_dmesg();
+	if (cmdline_has("pcialign.test=badinput"))
+		test_badinput();
+	printf("PCIALIGN-END\n");
+	fflush(stdout);
+	sync();
+#ifdef __aarch64__
+	reboot(RB_POWER_OFF);
+#endif
+	/* x86 without ACPI can't power off: QEMU runs with -no-reboot */
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+	return 0;
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcibars - report the kernel's PCI memory resources next to the sizes the
+ * hardware BARs actually decode.
+ *
+ * Runs inside the pci-align QEMU guest.  For every /sys/bus/pci/devices/X it
+ * prints
+ *
+ *   PCIBAR <bdf> <index> <start> <end> <flags> <hwsize> <vendor>:<device>
+ *	for every memory BAR (0-5), the expansion ROM (6) and IOV BARs (7-12);
+ *	start/end/flags come from the sysfs "resource" file, hwsize is found
+ *	by sizing the BAR through the config space file (all-ones write).
+ *	A BAR the hardware implements but the kernel left without a resource
+ *	is still printed (start/end/flags 0), so it can be counted unassigned.
+ *   PCIIO  <bdf> <index> <start> <end> <flags> <hwsize> <vendor>:<device>
+ *	for I/O BARs (informational).
+ *   PCIWIN <bdf> <index> <start> <end> <flags>
+ *	for bridge windows (13-16).
+ *
+ * All numbers are hex with a 0x prefix.  hwsize is 0x0 when the BAR is not
+ * implemented and "-" when it could not be determined.
+ *
+ * VFs (physfn link present) are never written to: their hwsize is taken
+ * from the resource.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SYSFS_PCI	"/sys/bus/pci/devices"
+
+#define PCI_COMMAND		0x04
+#define  PCI_COMMAND_IO		0x1
+#define  PCI_COMMAND_MEMORY	0x2
+#define PCI_HEADER_TYPE		0x0e
+#define PCI_BASE_ADDRESS_0	0x10
+#define PCI_ROM_ADDRESS		0x30
+#define PCI_ROM_ADDRESS1	0x38
+#define PCI_ROM_ADDRESS_MASK	0xfffff800U
+
+#define BAR_SPACE_IO		0x1
+#define BAR_MEM_TYPE_MASK	0x6
+#define BAR_MEM_TYPE_64		0x4
+#define BAR_MEM_MASK		0xfffffff0U
+#define BAR_IO_MASK		0xfffffffcU
+
+#define IORESOURCE_IO		0x100
+#define IORESOURCE_MEM		0x200
+
+#define NRES		17
+#define ROM_IDX		6
+#define IOV_FIRST	7
+#define IOV_LAST	12
+#define WIN_FIRST	13
+
+struct res {
+	unsigned long long start, end, flags;
+};
+
+/* Hardware view of one BAR slot */
+struct hwbar {
+	int valid;		/* sizing attempted and succeeded */
+	int is_io;
+	int upper;		/* upper half of a 64-bit BAR */
+	unsigned long long size;
+};
+
+static int read_hex_file(const char *dir, const char *name, unsigned int *val)
+{
+	char path[512], buf[64];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	*val = strtoul(buf, NULL, 16);
+	return 0;
+}
+
+static int read_resources(const char *dir, struct res *r)
+{
+	char path[512], line[256];
+	FILE *f;
+	int n = 0;
+
+	memset(r, 0, sizeof(*r) * NRES);
+	snprintf(path, sizeof(path), "%s/resource", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (n < NRES && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llx %llx", &r[n].start, &r[n].end,
+			   &r[n].flags) != 3)
+			break;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int cfg_read(int fd, unsigned int off, void *val, size_t len)
+{
+	return pread(fd, val, len, off) == (ssize_t)len ? 0 : -1;
+}
+
+static int cfg_write(int fd, unsigned int off, const void *val, size_t len)
+{
+	return pwrite(fd, val, len, off) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Size the BAR at config offset @off.  Decoding must already be off.
+ * Returns the number of BAR slots consumed (1 or 2), or -1 on error.
+ */
+static int size_bar(int fd, unsigned int off, int rom, struct hwbar *hb)
+{
+	uint32_t orig, orig_hi = 0, ones = 0xffffffffU, val, val_hi = 0;
+	unsigned long long mask;
+	int is64 = 0;
+
+	if (cfg_read(fd, off, &orig, 4))
+		return -1;
+	if (!rom && (orig & BAR_SPACE_IO)) {
+		hb->is_io = 1;
+	} else if (!rom && (orig & BAR_MEM_TYPE_MASK) == BAR_MEM_TYPE_64) {
+		is64 = 1;
+		if (cfg_read(fd, off + 4, &orig_hi, 4))
+			return -1;
+	}
+
+	if (rom) {
+		/* Keep the enable bit clear while sizing */
+		uint32_t v = PCI_ROM_ADDRESS_MASK;
+
+		if (cfg_write(fd, off, &v, 4))
+			return -1;
+	} else if (cfg_write(fd, off, &ones, 4)) {
+		return -1;
+	}
+	if (cfg_read(fd, off, &val, 4))
+		goto restore;
+	if (is64) {
+		if (cfg_write(fd, off + 4, &ones, 4) ||
+		    cfg_read(fd, off + 4, &val_hi, 4))
+			goto restore;
+	}
+
+	if (rom)
+		mask = val & PCI_ROM_ADDRESS_MASK;
+	else if (hb->is_io)
+		mask = val & BAR_IO_MASK;
+	else
+		mask = val & BAR_MEM_MASK;
+
+	if (!mask && !val_hi) {
+		/* No writable address bit: the BAR isn't implemented */
+		hb->size = 0;
+	} else {
+		if (is64)
+			mask |= (unsigned long long)val_hi << 32;
+		else if (hb->is_io)
+			mask |= 0xffffffffffff0000ULL; /* 16-bit I/O decoders */
+		else
+			mask |= 0xffffffff00000000ULL;
+		hb->size = mask & (~mask + 1);
+	}
+	hb->valid = 1;
+
+restore:
+	cfg_write(fd, off, &orig, 4);
+	if (is64)
+		cfg_write(fd, off + 4, &orig_hi, 4);
+	if (!hb->valid)
+		return -1;
+	if (is64)
+		hb[1].upper = 1;
+	return is64 ? 2 : 1;
+}
+
+/* Fill hw[0..6] (BARs 0-5 and ROM) by sizing through config space */
+static void size_device(const char *dir, struct hwbar *hw)
+{
+	char path[512];
+	uint16_t cmd, off_cmd;
+	uint8_t htype;
+	unsigned int nbars, rom_off, i;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return;
+	if (cfg_read(fd, PCI_HEADER_TYPE, &htype, 1) ||
+	    cfg_read(fd, PCI_COMMAND, &cmd, 2))
+		goto out;
+
+	switch (htype & 0x7f) {
+	case 0:
+		nbars = 6;
+		rom_off = PCI_ROM_ADDRESS;
+		break;
+	case 1:
+		nbars = 2;
+		rom_off = PCI_ROM_ADDRESS1;
+		break;
+	default:
+		goto out;
+	}
+
+	off_cmd = cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	if (cfg_write(fd, PCI_COMMAND, &off_cmd, 2))
+		goto out;
+
+	for (i = 0; i < nbars; ) {
+		n = size_bar(fd, PCI_BASE_ADDRESS_0 + 4 * i, 0, &hw[i]);
+		if (n < 0)
+			n = 1;
+		/* A 64-bit BAR in the last slot is malformed: ignore its top */
+		i += n;
+	}
+	size_bar(fd, rom_off, 1, &hw[ROM_IDX]);
+
+	cfg_write(fd, PCI_COMMAND, &cmd, 2);
+out:
+	close(fd);
+}
+
+static int is_vf(const char *dir)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/physfn", dir);
+	return access(path, F_OK) == 0;
+}
+
+static void print_size(unsigned long long size, int known)
+{
+	if (known)
+		printf(" 0x%llx", size);
+	else
+		printf(" -");
+}
+
+static void report_device(const char *bdf)
+{
+	struct hwbar hw[NRES];
+	struct res r[NRES];
+	unsigned int vendor = 0, device = 0;
+	char dir[256];
+	int i, nres, vf;
+
+	snprintf(dir, sizeof(dir), "%s/%s", SYSFS_PCI, bdf);
+	memset(hw, 0, sizeof(hw));
+	nres = read_resources(dir, r);
+	if (nres < 0) {
+		printf("PCIERR %s cannot read resource: %s\n", bdf,
+		       strerror(errno));
+		return;
+	}
+	read_hex_file(dir, "vendor", &vendor);
+	read_hex_file(dir, "device", &device);
+
+	vf = is_vf(dir);
+	if (!vf)
+		size_device(dir, hw);
+
+	for (i = 0; i < WIN_FIRST && i < NRES; i++) {
+		unsigned long long rsize = 0;
+		int known, io;
+
+		if (r[i].flags)
+			rsize = r[i].end - r[i].start + 1;
+
+		if (i <= ROM_IDX && !vf) {
+			if (hw[i].upper)
+				continue;
+			known = hw[i].valid;
+			io = hw[i].is_io || (r[i].flags & IORESOURCE_IO);
+			/* Nothing in hardware and nothing in the kernel */
+			if (known && !hw[i].size && !r[i].flags)
+				continue;
+			if (!known && !r[i].flags)
+				continue;
+		} else {
+			/* VF BARs, IOV BARs: trust the resource */
+			if (!r[i].flags)
+				continue;
+			known = 1;
+			hw[i].size = rsize;
+			io = !!(r[i].flags & IORESOURCE_IO);
+		}
+
+		printf("%s %s %d 0x%llx 0x%llx 0x%llx", io ? "PCIIO" : "PCIBAR",
+		       bdf, i, r[i].start, r[i].end, r[i].flags);
+		print_size(hw[i].size, known);
+		printf(" %04x:%04x\n", vendor, device);
+	}
+
+	for (i = WIN_FIRST; i < nres; i++) {
+		if (!r[i].flags)
+			continue;
+		printf("PCIWIN %s %d 0x%llx 0x%llx 0x%llx\n", bdf, i,
+		       r[i].start, r[i].end, r[i].flags);
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+int main(void)
+{
+	char *names[1024];
+	struct dirent *de;
+	int n = 0, i;
+	DIR *d;
+
+	d = opendir(SYSFS_PCI);
+	if (!d) {
+		printf("PCIERR cannot open %s: %s\n", SYSFS_PCI,
+		       strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) && n < 1024) {
+		if (de->d_name[0] == '.')
+			continue;
+		names[n] = strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), cmp_str);
+
+	for (i = 0; i < n; i++) {
+		report_device(names[i]);
+		free(names[i]);
+	}
+	printf("PCIDEVS %d\n", n);
+	fflush(stdout);
+	return 0;
+}

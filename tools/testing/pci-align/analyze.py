@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Analyze pci-align QEMU run logs (serial output of run-qemu.sh).
+
+For each LOG: print a table of the memory BARs reported by the guest's
+pcibars tool and one verdict line
+
+  VERDICT <label>: shared_pages=N inflated=N moved=N unassigned=N \
+shared_pages_<PAGE_SIZE>=N
+
+shared_pages  4 KiB pages holding assigned memory BARs of two or more
+              different devices (shared_pages_<PAGE_SIZE>: the same for
+              --page-size, default 4096 = the guests' PAGE_SIZE)
+inflated      assigned BARs whose resource size differs from the size the
+              hardware BAR decodes (x86 shadow ROM at 0xc0000 excluded)
+moved         BARs whose address differs from the reference: the
+              PCIBAR lines of --ref LOG, or else the address the kernel
+              printed at enumeration ("pci BDF: BAR n [mem ...]"), i.e. the
+              firmware placement; BARs the reference left unassigned, or
+              missing from either side, are counted as moved only when
+              missing from this log
+unassigned    BARs the hardware implements that have no address
+
+Checks (each prints "PASS: <label> <check>" or "FAIL: <label> <check>"):
+  always: the run completed (end marker) and the kernel log has no
+  Oops/BUG/WARNING/panic; then every --expect-* option given.
+Exit status 1 if any check failed, 2 on usage errors.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+IORESOURCE_IO = 0x100
+IORESOURCE_MEM = 0x200
+IORESOURCE_ROM_SHADOW = 0x2          # IORESOURCE_BITS, for ROM resources
+IORESOURCE_DISABLED = 0x10000000
+IORESOURCE_UNSET = 0x20000000
+ROM_INDEX = 6
+SHADOW_ROM = 0xC0000
+
+ENUM_RE = re.compile(
+    r'pci (?P<bdf>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): '
+    r'(?:BAR (?P<bar>\d+)|(?P<rom>ROM)) '
+    r'\[mem (?P<start>0x[0-9a-f]+)-(?P<end>0x[0-9a-f]+)[^\]]*\]\s*$')
+BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
+                    r'Call trace:|general protection fault)')
+
+
+class Bar:
+    def __init__(self, bdf, idx, start, end, flags, hwsize, ids):
+        self.bdf = bdf
+        self.idx = idx
+        self.start = start
+        self.end = end
+        self.flags = flags
+        self.hwsize = hwsize        # None when unknown
+        self.ids = ids
+
+    @property
+    def key(self):
+        return (self.bdf, self.idx)
+
+    @property
+    def size(self):
+        return self.end - self.start + 1 if self.flags else 0
+
+    @property
+    def assigned(self):
+        return (self.flags != 0 and self.start != 0 and
+                not self.flags & (IORESOURCE_UNSET | IORESOURCE_DISABLED))
+
+    @property
+    def shadow_rom(self):
+        return self.idx == ROM_INDEX and (
+            self.flags & IORESOURCE_ROM_SHADOW or self.start == SHADOW_ROM)
+
+    @property
+    def name(self):
+        return 'ROM' if self.idx == ROM_INDEX else 'BAR %d' % self.idx
+
+
+class Run:
+    def __init__(self, path):
+        self.path = path
+        self.bars = []
+        self.started = False
+        self.ended = False
+        self.timeout = False
+        self.boot_seconds = None
+        self.dmesg = []
+        self.console = []
+        self.sysfs = []
+        self.parse()
+
+    def parse(self):
+        with open(self.path, 'rb') as f:
+            text = f.read().decode('utf-8', 'replace')
+        in_dmesg = False
+        for raw in text.splitlines():
+            line = raw.replace('\r', '').rstrip()
+            if line == 'PCIALIGN-DMESG-BEGIN':
+                in_dmesg = True
+                continue
+            if line == 'PCIALIGN-DMESG-END':
+                in_dmesg = False
+                continue
+            if in_dmesg:
+                self.dmesg.append(line)
+                continue
+            self.console.append(line)
+            f = line.split()
+            if not f:
+                continue
+            if f[0] == 'PCIALIGN-START':
+                self.started = True
+            elif f[0] == 'PCIALIGN-END':
+                self.ended = True
+            elif f[0].startswith('PCIALIGN-TIMEOUT'):
+                self.timeout = True
+            elif f[0] == 'PCIALIGN-BOOT-SECONDS' and len(f) > 1:
+                self.boot_seconds = float(f[1])
+            elif f[0] == 'PCIBAR' and len(f) >= 8:
+                hw = None if f[6] == '-' else int(f[6], 16)
+                self.bars.append(Bar(f[1], int(f[2]), int(f[3], 16),
+                                     int(f[4], 16), int(f[5], 16), hw, f[7]))
+            elif f[0] == 'SYSFS' and len(f) >= 3:
+                self.sysfs.append(line)
+
+    @property
+    def klog(self):
+        """Kernel messages: the guest's dmesg dump, else the console."""
+        return self.dmesg if self.dmesg else self.console
+
+    def firmware_placement(self):
+        ref = {}
+        for line in self.klog:
+            m = ENUM_RE.search(line)
+            if not m:
+                continue
+            idx = ROM_INDEX if m.group('rom') else int(m.group('bar'))
+            key = (m.group('bdf'), idx)
+            if key not in ref:      # first print = enumeration
+                ref[key] = int(m.group('start'), 16)
+        return ref
+
+
+def placement(run):
+    return {b.key: (b.start if b.assigned else 0) for b in run.bars}
+
+
+def shared_pages(bars, page):
+    owners = {}
+    for b in bars:
+        if not b.assigned or b.shadow_rom:
+            continue
+        for p in range(b.start // page, b.end // page + 1):
+            owners.setdefault(p, set()).add(b.bdf)
+    return {p: o for p, o in owners.items() if len(o) > 1}
+
+
+def analyze(run, ref, args, label):
+    checks = []
+    page = 4096
+    shared = shared_pages(run.bars, page)
+    shared_os = shared_pages(run.bars, args.page_size)
+
+    inflated = [b for b in run.bars if b.assigned and not b.shadow_rom and
+                b.hwsize is not None and b.hwsize != b.size]
+    unassigned = [b for b in run.bars if not b.assigned and
+                  (b.hwsize is None or b.hwsize > 0)]
+
+    if ref is None:
+        refmap = run.firmware_placement()
+        refname = 'firmware'
+    else:
+        refmap = placement(ref)
+        refname = os.path.basename(ref.path)
+    cur = placement(run)
+    moved = []
+    for key, addr in sorted(cur.items()):
+        want = refmap.get(key)
+        if want and addr != want:
+            moved.append((key, want, addr))
+    if ref is not None:
+        for key in sorted(set(refmap) - set(cur)):
+            moved.append((key, refmap[key], None))
+
+    print('== %s (%s)%s' % (label, run.path,
+                            '' if run.boot_seconds is None else
+                            ', boot %.1fs' % run.boot_seconds))
+    print('%-13s %-5s %-18s %-18s %-10s %-10s %-13s %s' % (
+        'BDF', 'BAR', 'start', 'end', 'size', 'hwsize', '4K-page', 'note'))
+    for b in sorted(run.bars, key=lambda b: (b.start, b.bdf, b.idx)):
+        notes = []
+        if b.assigned:
+            pg = '0x%x' % (b.start // page * page)
+            if any(b.start // page <= p <= b.end // page for p in shared):
+                notes.append('SHARED')
+        else:
+            pg = '-'
+            notes.append('UNASSIGNED')
+        if b in inflated:
+            notes.append('INFLATED')
+        if any(m[0] == b.key for m in moved):
+            notes.append('MOVED(from 0x%x)' % next(
+                m[1] for m in moved if m[0] == b.key))
+        if b.shadow_rom:
+            notes.append('shadow-rom')
+        print('%-13s %-5s 0x%-16x 0x%-16x 0x%-8x %-10s %-13s %s' % (
+            b.bdf, b.name, b.start, b.end, b.size,
+            '?' if b.hwsize is None else '0x%x' % b.hwsize, pg,
+            ' '.join(notes)))
+    for p, o in sorted(shared.items()):
+        print('shared page 0x%x: %s' % (p * page, ' '.join(sorted(o))))
+    for key, want, addr in moved:
+        if addr is None:
+            print('moved: %s BAR %d missing (was 0x%x)' % (key[0], key[1], want))
+
+    print('VERDICT %s: shared_pages=%d inflated=%d moved=%d unassigned=%d '
+          'shared_pages_%d=%d ref=%s bars=%d' % (
+              label, len(shared), len(inflated), len(moved), len(unassigned),
+              args.page_size, len(shared_os), refname, len(run.bars)))
+
+    def check(name, ok, detail=''):
+        print('%s: %s %s%s' % ('PASS' if ok else 'FAIL', label, name,
+                               ' (%s)' % detail if detail else ''))
+        checks.append(ok)
+
+    check('run-completed', run.started and run.ended and bool(run.bars),
+          'timeout' if run.timeout else
+          '%d BARs' % len(run.bars) if run.ended else 'no end marker')
+    bad = [line for line in run.klog if BAD_RE.search(line)]
+    check('no-oops-bug-warning', not bad, bad[0].strip() if bad else '')
+
+    def expect(name, val, op, want):
+        if want is None:
+            return
+        ok = val >= want if op == '>=' else val == want
+        check('%s%s%d' % (name, op if op == '>=' else '==', want), ok,
+              'got %d' % val)
+
+    expect('shared_pages', len(shared), '>=', args.expect_shared_min)
+    expect('shared_pages', len(shared), '==', args.expect_shared)
+    expect('inflated', len(inflated), '==', args.expect_inflated)
+    expect('moved', len(moved), '==', args.expect_moved)
+    expect('unassigned', len(unassigned), '==', args.expect_unassigned)
+
+    if args.expect_param_error is not None:
+        part = args.expect_param_error
+        lines = [line for line in run.klog if 'resource_alignment' in line
+                 and 'Kernel command line' not in line]
+        for line in lines:
+            print('  log: %s' % line.strip())
+        check('one-resource_alignment-log-line', len(lines) == 1,
+              'got %d' % len(lines))
+        check('log-line-names-%s' % (part.replace(' ', '_') or '""'),
+              len(lines) == 1 and part in lines[0],
+              'wanted "%s"' % part)
+
+    if args.sysfs:
+        fails = [s for s in run.sysfs if s.split()[1] != 'PASS']
+        for s in run.sysfs:
+            f = s.split(None, 2)
+            print('%s: %s sysfs %s' % ('PASS' if f[1] == 'PASS' else 'FAIL',
+                                       label, f[2]))
+            checks.append(f[1] == 'PASS')
+        check('sysfs-test-ran', bool(run.sysfs), '%d results, %d failed' % (
+            len(run.sysfs), len(fails)))
+    return all(checks)
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument('logs', nargs='+', metavar='LOG')
+    ap.add_argument('--ref', metavar='LOG',
+                    help='reference run for "moved" (default: firmware '
+                         'placement printed at enumeration)')
+    ap.add_argument('--label', help='name used in verdict/check lines '
+                    '(default: log file name)')
+    ap.add_argument('--page-size', type=int, default=4096)
+    ap.add_argument('--expect-shared-min', type=int)
+    ap.add_argument('--expect-shared', type=int)
+    ap.add_argument('--expect-inflated', type=int)
+    ap.add_argument('--expect-moved', type=int)
+    ap.add_argument('--expect-unassigned', type=int)
+    ap.add_argument('--expect-param-error', metavar='PART',
+                    help='exactly one kernel log line (besides the command '
+                         'line echo) mentions resource_alignment and it '
+                         'contains PART')
+    ap.add_argument('--sysfs', action='store_true',
+                    help='turn the guest sysfs test results (SYSFS lines) '
+                         'into checks')
+    args = ap.parse_args()
+
+    try:
+        ref = Run(args.ref) if args.ref else None
+        runs = [Run(p) for p in args.logs]
+    except OSError as e:
+        print('analyze.py: %s' % e, file=sys.stderr)
+        return 2
+    ok = True
+    for run in runs:
+        label = args.label or os.path.basename(run.path)
+        if len(runs) > 1 and args.label:
+            label += ':' + os.path.basename(run.path)
+        ok &= analyze(run, ref, args, label)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

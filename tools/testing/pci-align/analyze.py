@@ -23,7 +23,8 @@ unassigned    BARs the hardware implements that have no address
 
 Checks (each prints "PASS: <label> <check>" or "FAIL: <label> <check>"):
   always: the run completed (end marker) and the kernel log has no
-  Oops/BUG/WARNING/panic; then every --expect-* option given.
+  Oops/BUG/WARNING/panic; then every --expect-* option given, and with
+  --sysfs the results of the guest's sysfs bad-input test.
 Exit status 1 if any check failed, 2 on usage errors.
 """
 
@@ -44,6 +45,8 @@ ENUM_RE = re.compile(
     r'pci (?P<bdf>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): '
     r'(?:BAR (?P<bar>\d+)|(?P<rom>ROM)) '
     r'\[mem (?P<start>0x[0-9a-f]+)-(?P<end>0x[0-9a-f]+)[^\]]*\]\s*$')
+PARAM_ERR_RE = re.compile(r"can't|cannot|ignor|invalid|pars|error|too long",
+                          re.IGNORECASE)
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
                     r'Call trace:|general protection fault)')
 
@@ -259,6 +262,14 @@ def analyze(run, ref, args, label):
               len(lines) == 1 and part in lines[0],
               'wanted "%s"' % part)
 
+    if args.expect_param_ok:
+        lines = [line for line in run.klog if 'resource_alignment' in line
+                 and 'Kernel command line' not in line and
+                 PARAM_ERR_RE.search(line)]
+        check('resource_alignment-accepted', not lines,
+              '%d error line(s), first: %s' % (len(lines), lines[0].strip())
+              if lines else '')
+
     if args.sysfs:
         fails = [s for s in run.sysfs if s.split()[1] != 'PASS']
         for s in run.sysfs:
@@ -290,6 +301,9 @@ def main():
                     help='exactly one kernel log line (besides the command '
                          'line echo) mentions resource_alignment and it '
                          'contains PART')
+    ap.add_argument('--expect-param-ok', action='store_true',
+                    help='no kernel log line reports a resource_alignment '
+                         'error (parse failure, ignored parameter)')
     ap.add_argument('--sysfs', action='store_true',
                     help='turn the guest sysfs test results (SYSFS lines) '
                          'into checks')

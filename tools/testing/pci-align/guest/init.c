@@ -228,11 +228,19 @@ static void result(int ok, const char *name, const char *detail)
 		failures++;
 }
 
+/* Length of the first line of @s, at most 20 */
+static size_t min_len(const char *s)
+{
+	size_t n = strcspn(s, "\n");
+
+	return n < 20 ? n : 20;
+}
+
 static void bad_write(const char *name, const char *val, size_t len,
 		      const char *want)
 {
 	char before[8192], after[8192], detail[512];
-	int kfd, ret, nmsg, matched, r1, r2;
+	int kfd, ret, nmsg, matched, r1, r2, same;
 
 	r1 = read_ra(before, sizeof(before));
 	kfd = kmsg_open_at_end();
@@ -240,14 +248,16 @@ static void bad_write(const char *name, const char *val, size_t len,
 	nmsg = kmsg_count_new(kfd, want, &matched);
 	r2 = read_ra(after, sizeof(after));
 
+	same = r1 >= 0 && r1 == r2 && !strcmp(before, after);
 	snprintf(detail, sizeof(detail), "write returned %d (%s)", ret,
 		 ret ? strerror(-ret) : "success");
 	result(ret == -EINVAL, name, detail);
 
-	snprintf(detail, sizeof(detail), "content before %d bytes, after %d bytes",
-		 r1, r2);
-	result(r1 >= 0 && r1 == r2 && !strcmp(before, after),
-	       "unchanged", detail);
+	snprintf(detail, sizeof(detail),
+		 "content before \"%.*s\" (%d bytes), after \"%.*s\" (%d bytes)",
+		 r1 > 0 ? (int)min_len(before) : 0, before, r1,
+		 r2 > 0 ? (int)min_len(after) : 0, after, r2);
+	result(same, "unchanged", detail);
 
 	snprintf(detail, sizeof(detail),
 		 "%d new resource_alignment log line(s), %d containing \"%s\"",

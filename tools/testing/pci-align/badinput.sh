@@ -55,7 +55,7 @@ for c in "${CASES[@]}"; do
 	name="badinput-$n"
 	echo "=== case $n: pci=resource_alignment=$val (expect \"$part\")"
 	boot "$name" "$ARCH" seed "pci=resource_alignment=$val" || continue
-	args=("--label=$name[$val]" --expect-unassigned 0
+	args=("--label=${name}[${val}]" --expect-unassigned 0
 	      "--expect-param-error=$part")
 	[ -n "$ref" ] && args+=(--ref "$ref" --expect-moved 0)
 	counted "$A" "${args[@]}" "$LOGDIR/$name.log"

@@ -38,9 +38,9 @@ root=$(mktemp -d "$BUILD_DIR/initramfs-$ARCH.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 
-CFLAGS="-static -O2 -Wall"
-$CC $CFLAGS -o "$BUILD_DIR/pcibars-$ARCH" "$HERE/guest/pcibars.c"
-$CC $CFLAGS -o "$BUILD_DIR/init-$ARCH" "$HERE/guest/init.c"
+CFLAGS=(-static -O2 -Wall)
+"$CC" "${CFLAGS[@]}" -o "$BUILD_DIR/pcibars-$ARCH" "$HERE/guest/pcibars.c"
+"$CC" "${CFLAGS[@]}" -o "$BUILD_DIR/init-$ARCH" "$HERE/guest/init.c"
 cp "$BUILD_DIR/pcibars-$ARCH" "$root/bin/pcibars"
 cp "$BUILD_DIR/init-$ARCH" "$root/init"
 

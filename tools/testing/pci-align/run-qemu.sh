@@ -19,6 +19,7 @@
 #   QEMU_SMP  guest CPUs (default 1)
 # Prints "BOOT <arch> <topology> <seconds>s <OUTFILE>" on success.
 # Exit: 0 when the end marker was seen, 1 on timeout/no end marker, 2 usage.
+# shellcheck disable=SC2317,SC2086,SC2046 # topo_* are called indirectly
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -96,7 +97,6 @@ TIMEOUT=${TIMEOUT:-120}
 mkdir -p "$(dirname "$OUT")"
 : > "$OUT"
 
-# shellcheck disable=SC2046
 set -- $MACHINE -m 512M -smp "${QEMU_SMP:-1}" -nographic -no-reboot \
 	-nic none -monitor none -serial stdio \
 	-kernel "$KERNEL" -initrd "$INITRD" \

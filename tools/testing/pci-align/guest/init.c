@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RA_FILE		"/sys/bus/pci/resource_alignment"
 #define KLOG_READ_ALL	3
 #define KLOG_CONSOLE_LEVEL 8
@@ -284,7 +285,7 @@ static void test_badinput(void)
 	snprintf(detail, sizeof(detail), "read returned %d", ret);
 	result(ret >= 0, "readable", detail);
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		char val[64];
 
 		cur_case = bad[i];

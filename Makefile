@@ -1,0 +1,59 @@
+# Build tooling for the "page-align small BARs" PCI series (Linux 6.12 overlay).
+# The real logic lives in tools/testing/pci-align/*; run `make help`.
+
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+HARNESS := $(ROOT)/tools/testing/pci-align
+
+TREE ?= build/linux
+ARCH ?= arm64
+KSRC ?=
+KOUT ?= build/$(ARCH)
+
+export PCI_ALIGN_ROOT := $(ROOT)
+export TREE ARCH KSRC KOUT
+
+.PHONY: help base tree save series checkpatch kernel kernel-config image-path \
+	deps demo check kunit
+
+help:
+	@echo "Targets: deps base tree save series checkpatch kernel kernel-config"
+	@echo "         image-path demo check kunit"
+	@echo "Variables: TREE=$(TREE) ARCH=$(ARCH) KOUT=$(KOUT) KSRC=$(KSRC)"
+
+deps:
+	@$(HARNESS)/deps.sh
+
+base:
+	@$(HARNESS)/base.sh
+
+tree: base
+	@python3 $(HARNESS)/overlay.py tree
+
+save:
+	@python3 $(HARNESS)/overlay.py save
+
+series:
+	@$(HARNESS)/series.sh
+
+checkpatch:
+	@$(HARNESS)/checkpatch.sh
+
+kernel:
+	@$(HARNESS)/kernel.sh build
+
+kernel-config:
+	@$(HARNESS)/kernel.sh config
+
+image-path:
+	@$(HARNESS)/kernel.sh image-path
+
+demo:
+	@test -x $(HARNESS)/demo.sh || { echo "error: $(HARNESS)/demo.sh missing" >&2; exit 1; }
+	@$(HARNESS)/demo.sh
+
+kunit:
+	@test -x $(HARNESS)/kunit.sh || { echo "error: $(HARNESS)/kunit.sh missing (not written yet)" >&2; exit 1; }
+	@$(HARNESS)/kunit.sh
+
+check:
+	@$(HARNESS)/check.sh

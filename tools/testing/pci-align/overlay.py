@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""Convert between the overlay repository and a kernel git tree.
+
+  overlay.py tree    (make tree)  rebuild $TREE: pristine base commit + series
+  overlay.py save    (make save)  store $TREE's base..HEAD as overlay files
+  overlay.py status  report whether $TREE's commits are all saved (exit 1 if not)
+
+Overlay layout (paths relative to the repository root):
+  series             ordered commit list (see SERIES_HEADER below)
+  <path>.patch       changes to an existing kernel file <path>: the output of
+                     git format-patch --stdout --zero-commit --no-signature
+                     base..HEAD -- <path>
+  <path>             a file the series adds, stored whole
+Harness files (tools/testing/pci-align/, Makefile, README.md, ...) are never
+part of the overlay, see is_harness().
+
+Environment: PCI_ALIGN_ROOT (repo root), TREE (kernel tree, default
+build/linux), FORCE=1 (make tree: replace a tree holding unsaved work).
+Only the python3 standard library is used.
+"""
+
+import email
+import email.policy
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.environ.get("PCI_ALIGN_ROOT") or
+                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.."))
+TREE = os.path.join(ROOT, os.environ.get("TREE") or "build/linux")
+PRISTINE = os.path.join(ROOT, "build/pristine")
+
+# Top-level names of the repository that are never overlay files.
+EXCLUDE_TOP = {
+    ".git", ".ci", ".gitignore", ".gitattributes", "build", "out",
+    "README.md", "Makefile", "BENCHMARKS.md", "series", "Kconfig.snippet",
+}
+EXCLUDE_PREFIXES = ("tools/testing/pci-align/",)
+
+DEV_NAME = "PCI Align Developers"
+DEV_EMAIL = "pci-align@example.org"
+BASE_DATE = "2026-01-01T00:00:00Z"
+BASE_MESSAGE = "Linux 6.12 base"
+
+# Options making the stored .patch files independent of local git config
+# and of the object count of the tree (abbreviation length).
+FORMAT_PATCH = ["format-patch", "--stdout", "--zero-commit", "--no-signature",
+                "--no-renames", "--full-index", "--no-cover-letter",
+                "--src-prefix=a/", "--dst-prefix=b/", "--diff-algorithm=myers",
+                "-U3", "--inter-hunk-context=0"]
+
+SERIES_HEADER = """\
+# The "page-align small BARs" series: one entry per commit, in order, on top
+# of the Linux 6.12 base.  Written by `make save` from $(TREE) base..HEAD and
+# read by `make tree`; edit the kernel tree and re-run `make save` rather than
+# editing this file by hand.
+#
+# Entry format:
+#   Subject: <subject line>
+#   Author: Name <email>
+#   Date: <author date, git's ISO 8601 strict format (%aI)>
+#   Add: <path>        one line per new file added by the commit (zero or more);
+#                      the file is stored whole at <path> in this repository
+#   <empty line>
+#   <commit message body, verbatim, including Signed-off-by>
+#   ---                ends the entry
+# Changes to existing kernel files are in <path>.patch (one mbox per file, one
+# message per commit touching it, matched to an entry by its Subject).  The
+# committer is "PCI Align Developers <pci-align@example.org>" and the
+# committer date equals the author date, so commit ids are reproducible.
+# Comment lines are only allowed here, before the first entry.
+"""
+
+MBOX_FROM = re.compile(rb"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\n", re.M)
+PATCH_PREFIX = re.compile(r"^\[PATCH[^\]]*\]\s*")
+
+
+class Error(Exception):
+    pass
+
+
+def die(msg):
+    sys.stderr.write("error: %s\n" % msg)
+    sys.exit(1)
+
+
+def info(msg):
+    sys.stderr.write(">>> %s\n" % msg)
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+def git(args, cwd=None, input=None, env=None, check=True):
+    """Run git, return stdout as bytes; raise Error with stderr on failure."""
+    full_env = dict(os.environ)
+    full_env.pop("GIT_DIR", None)
+    full_env.pop("GIT_WORK_TREE", None)
+    full_env.pop("GIT_INDEX_FILE", None)
+    if env:
+        full_env.update(env)
+    p = subprocess.run(["git"] + args, cwd=cwd or TREE, input=input, env=full_env,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check and p.returncode:
+        raise Error("git %s failed in %s:\n%s" % (" ".join(args[:3]), cwd or TREE,
+                                                  p.stderr.decode(errors="replace").rstrip()))
+    return p.stdout
+
+
+def gits(args, **kw):
+    return git(args, **kw).decode()
+
+
+def is_harness(path):
+    top = path.split("/", 1)[0]
+    return (top in EXCLUDE_TOP or path.startswith(EXCLUDE_PREFIXES)
+            or "/__pycache__/" in "/" + path or path.endswith(".pyc"))
+
+
+# ---------------------------------------------------------------- series file
+
+class Entry:
+    def __init__(self, subject, author, date, adds, body):
+        self.subject, self.author, self.date = subject, author, date
+        self.adds, self.body = adds, body
+
+    def message(self):
+        return self.subject + "\n" + ("\n" + self.body if self.body else "")
+
+    def author_env(self):
+        m = re.match(r"^(.*?)\s*<([^<>]*)>$", self.author)
+        if not m:
+            raise Error("series: bad Author line %r (want 'Name <email>')" % self.author)
+        return {
+            "GIT_AUTHOR_NAME": m.group(1), "GIT_AUTHOR_EMAIL": m.group(2),
+            "GIT_AUTHOR_DATE": self.date,
+            "GIT_COMMITTER_NAME": DEV_NAME, "GIT_COMMITTER_EMAIL": DEV_EMAIL,
+            "GIT_COMMITTER_DATE": self.date,
+        }
+
+
+def format_series(entries):
+    out = [SERIES_HEADER]
+    for e in entries:
+        out.append("Subject: %s\nAuthor: %s\nDate: %s\n" % (e.subject, e.author, e.date))
+        out.extend("Add: %s\n" % a for a in e.adds)
+        out.append("\n" + e.body + "---\n")
+    return "".join(out)
+
+
+def parse_series(text, name="series"):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    i, entries = 0, []
+    while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
+        i += 1
+    while i < len(lines):
+        start = i + 1
+        hdr = {"Add": []}
+        while i < len(lines) and lines[i] != "":
+            m = re.match(r"^(Subject|Author|Date|Add): (.*)$", lines[i])
+            if not m:
+                raise Error("%s:%d: expected 'Subject:', 'Author:', 'Date:' or 'Add:' "
+                            "header, got %r" % (name, i + 1, lines[i]))
+            k, v = m.groups()
+            if k == "Add":
+                hdr["Add"].append(v)
+            elif k in hdr:
+                raise Error("%s:%d: duplicate %s header" % (name, i + 1, k))
+            else:
+                hdr[k] = v
+            i += 1
+        for k in ("Subject", "Author", "Date"):
+            if k not in hdr:
+                raise Error("%s:%d: entry without %s header" % (name, start, k))
+        i += 1  # blank line
+        body = []
+        while i < len(lines) and lines[i] != "---":
+            body.append(lines[i] + "\n")
+            i += 1
+        if i >= len(lines):
+            raise Error("%s:%d: entry %r not terminated by a '---' line"
+                        % (name, start, hdr["Subject"]))
+        i += 1
+        entries.append(Entry(hdr["Subject"], hdr["Author"], hdr["Date"], hdr["Add"],
+                             "".join(body)))
+    return entries
+
+
+# ------------------------------------------------------------ overlay files
+
+def repo_files():
+    """All non-ignored files of the repository (tracked or not) that exist."""
+    out = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT)
+    files = set()
+    for p in out.decode().split("\0"):
+        if p and os.path.lexists(os.path.join(ROOT, p)):
+            files.add(p)
+    return files
+
+
+def overlay_files():
+    return sorted(p for p in repo_files() if not is_harness(p))
+
+
+def parse_mbox(path):
+    """Return [(subject, diff bytes)] of a format-patch mbox."""
+    data = open(path, "rb").read()
+    starts = [m.start() for m in MBOX_FROM.finditer(data)]
+    if not starts or data[:starts[0]].strip():
+        raise Error("%s is not a git format-patch mbox" % rel(path))
+    result = []
+    for n, s in enumerate(starts):
+        raw = data[s:starts[n + 1] if n + 1 < len(starts) else len(data)]
+        raw = raw.split(b"\n", 1)[1]   # drop the "From <sha> ..." line
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        subject = str(msg.get("Subject", ""))
+        subject = PATCH_PREFIX.sub("", re.sub(r"\s*\n\s*", " ", subject)).strip()
+        body = raw.split(b"\n\n", 1)[1] if b"\n\n" in raw else b""
+        m = re.search(rb"^---\n", body, re.M)
+        d = re.search(rb"^diff --git ", body[m.end():] if m else body, re.M)
+        if not d:
+            raise Error("%s: message %r contains no diff" % (rel(path), subject))
+        result.append((subject, (body[m.end():] if m else body)[d.start():]))
+    return result
+
+
+def load_overlay():
+    """Read and validate the overlay; return (entries, {subject: [(file, diff)]})."""
+    spath = os.path.join(ROOT, "series")
+    entries = []   # no series file yet: just the base commit
+    if os.path.exists(spath):
+        entries = parse_series(open(spath, encoding="utf-8").read())
+    subjects = {}
+    added = {}
+    for e in entries:
+        if e.subject in subjects:
+            raise Error("series: two entries with subject %r" % e.subject)
+        subjects[e.subject] = []
+        for a in e.adds:
+            if a in added:
+                raise Error("series: %s is added by both %r and %r" % (a, added[a], e.subject))
+            if is_harness(a):
+                raise Error("series: Add: %s is a harness path, not a kernel file" % a)
+            added[a] = e.subject
+    files = overlay_files()
+    for a in added:
+        if not os.path.isfile(os.path.join(ROOT, a)):
+            raise Error("series: %s (Add: of %r) is missing from the repository"
+                        % (a, added[a]))
+        if os.path.lexists(os.path.join(PRISTINE, a)):
+            raise Error("series: %s (Add: of %r) already exists in Linux 6.12; "
+                        "changes to it belong in %s.patch" % (a, added[a], a))
+    for f in files:
+        if f in added:
+            continue
+        if not f.endswith(".patch"):
+            raise Error("%s is neither a .patch file nor listed as 'Add:' in series "
+                        "(stray file? run 'make save')" % f)
+        for subject, diff in parse_mbox(os.path.join(ROOT, f)):
+            if subject not in subjects:
+                raise Error("%s: message %r matches no series entry" % (f, subject))
+            if any(pf == f for pf, _ in subjects[subject]):
+                raise Error("%s: two messages with subject %r" % (f, subject))
+            subjects[subject].append((f, diff))
+    return entries, subjects
+
+
+# -------------------------------------------------------------------- save
+
+def base_commit(tree=None):
+    tree = tree or TREE
+    b = git(["rev-parse", "-q", "--verify", "refs/tags/base^{commit}"], cwd=tree,
+            check=False).decode().strip()
+    if b:
+        return b
+    roots = gits(["rev-list", "--max-parents=0", "HEAD"], cwd=tree).split()
+    if len(roots) != 1:
+        raise Error("%s: no 'base' tag and %d root commits" % (tree, len(roots)))
+    return roots[0]
+
+
+def compute_save():
+    """Return {repo path: (bytes, executable)} describing $TREE's series."""
+    if not os.path.isdir(os.path.join(TREE, ".git")):
+        raise Error("%s is not a git tree (run 'make tree')" % rel(TREE))
+    base = base_commit()
+    p = subprocess.run(["git", "merge-base", "--is-ancestor", base, "HEAD"], cwd=TREE)
+    if p.returncode:
+        raise Error("%s: base %s is not an ancestor of HEAD" % (rel(TREE), base[:12]))
+    if gits(["rev-list", "--merges", base + "..HEAD"]).strip():
+        raise Error("%s: base..HEAD contains merge commits; the series must be linear"
+                    % rel(TREE))
+    commits = gits(["rev-list", "--reverse", base + "..HEAD"]).split()
+    base_paths = set(git(["ls-tree", "-r", "-z", "--name-only", base]).decode().split("\0"))
+
+    entries, touched = [], {}   # touched: path -> [(subject, status)]
+    for c in commits:
+        raw = git(["cat-file", "commit", c]).decode("utf-8")
+        msg = raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+        subject = msg.split("\n", 1)[0]
+        fmt = gits(["log", "-1", "--format=%an <%ae>%n%aI", c]).rstrip("\n").split("\n")
+        if msg.startswith(subject + "\n\n"):
+            body = msg[len(subject) + 2:]
+        elif msg == subject + "\n":
+            body = ""
+        else:
+            body = None
+        e = Entry(subject, fmt[0], fmt[1], [], body or "")
+        if (body is None or not subject.strip() or e.message() != msg
+                or "\n---\n" in "\n" + body or body.startswith("\n")):
+            raise Error("commit %s %r: message is not in the canonical form "
+                        "(one-line subject, blank line, body ending in a newline, no "
+                        "'---' line, no leading/trailing blank lines); fix it with "
+                        "git commit --amend" % (c[:12], subject))
+        if any(x.subject == subject for x in entries):
+            raise Error("two commits with subject %r; subjects must be unique" % subject)
+        out = git(["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id",
+                   "--name-status", c + "^", c]).decode().split("\0")
+        for st, path in zip(out[0::2], out[1::2]):
+            if is_harness(path):
+                raise Error("commit %r touches %s, which collides with the harness / "
+                            "repository files of the overlay" % (subject, path))
+            touched.setdefault(path, []).append((subject, st))
+            if path not in base_paths and st == "A":
+                e.adds.append(path)
+        entries.append(e)
+
+    files = {"series": (format_series(entries).encode("utf-8"), False)}
+    head_modes = {}
+    new_paths = sorted(p for p in touched if p not in base_paths)
+    for line in (git(["ls-tree", "-r", "-z", "HEAD", "--"] + new_paths).decode()
+                 if new_paths else "").split("\0"):
+        if line:
+            meta, path = line.split("\t", 1)
+            head_modes[path] = meta.split()[0]
+    for path in sorted(touched):
+        hist = touched[path]
+        if path in base_paths:
+            data = git(FORMAT_PATCH + [base + "..HEAD", "--", path])
+            key = path + ".patch"
+            if key in files:
+                raise Error("%s would be stored twice (file %s and patch of %s)"
+                            % (key, key, path))
+            files[key] = (data, False)
+            continue
+        if len(hist) != 1 or hist[0][1] != "A" or path not in head_modes:
+            raise Error("new file %s is created by %r and changed again by %s; a new "
+                        "file must be created by one commit only: squash the later "
+                        "change(s) into %r (git rebase -i) and re-run make save"
+                        % (path, hist[0][0], ", ".join(repr(s) for s, _ in hist[1:])
+                           or "(deleted)", hist[0][0]))
+        mode = head_modes[path]
+        if mode not in ("100644", "100755"):
+            raise Error("new file %s has unsupported git mode %s (symlink/submodule?)"
+                        % (path, mode))
+        if path in files:
+            raise Error("%s would be stored twice" % path)
+        files[path] = (git(["cat-file", "blob", "HEAD:" + path]), mode == "100755")
+    return files, len(commits)
+
+
+def diff_against_repo(files):
+    """Return (changed/new paths, obsolete overlay paths) of the repository."""
+    changed = []
+    for path, (data, exe) in sorted(files.items()):
+        full = os.path.join(ROOT, path)
+        try:
+            with open(full, "rb") as f:
+                same = f.read() == data
+            same = same and bool(os.stat(full).st_mode & stat.S_IXUSR) == exe
+        except OSError:
+            same = False
+        if not same:
+            changed.append(path)
+    obsolete = [p for p in overlay_files() if p not in files]
+    return changed, obsolete
+
+
+def cmd_save():
+    if not os.path.isdir(os.path.join(TREE, ".git")):
+        raise Error("%s is not a git tree (run 'make tree')" % rel(TREE))
+    dirty = gits(["status", "--porcelain", "--untracked-files=no"]).strip()
+    if dirty:
+        info("warning: %s has uncommitted changes; they are NOT saved:\n%s"
+             % (rel(TREE), dirty))
+    files, n = compute_save()
+    changed, obsolete = diff_against_repo(files)
+    for path in changed:
+        data, exe = files[path]
+        full = os.path.join(ROOT, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        if os.path.islink(full):
+            os.unlink(full)
+        with open(full, "wb") as f:
+            f.write(data)
+        mode = os.stat(full).st_mode
+        os.chmod(full, (mode | 0o111) if exe else (mode & ~0o111))
+        print("  wrote   %s" % path)
+    for path in obsolete:
+        full = os.path.join(ROOT, path)
+        os.unlink(full)
+        d = os.path.dirname(full)
+        while d != ROOT and not os.listdir(d):
+            os.rmdir(d)
+            d = os.path.dirname(d)
+        print("  removed %s" % path)
+    print("saved %d commit(s) from %s: %d file(s) written, %d removed"
+          % (n, rel(TREE), len(changed), len(obsolete)))
+
+
+def unsaved_reason():
+    """Why replacing $TREE would lose work, or None."""
+    if not os.path.isdir(os.path.join(TREE, ".git")):
+        return "it is not a git tree made by 'make tree'"
+    if os.path.exists(os.path.join(TREE, ".git", "pci-align-incomplete")):
+        return None   # left over from a failed 'make tree'
+    try:
+        dirty = gits(["status", "--porcelain", "--untracked-files=no"]).strip()
+        if dirty:
+            return "it has uncommitted changes"
+        files, n = compute_save()
+        if n == 0:
+            return None   # nothing but the base commit: nothing to lose
+    except Error as e:
+        return "its commits cannot be saved: %s" % e
+    changed, obsolete = diff_against_repo(files)
+    if changed or obsolete:
+        return ("its commits differ from the overlay (run 'make save' first); "
+                "differing: %s" % ", ".join((changed + obsolete)[:8]))
+    return None
+
+
+def cmd_status():
+    r = unsaved_reason()
+    if r:
+        print("%s: %s" % (rel(TREE), r))
+        return 1
+    print("%s: all commits saved" % rel(TREE))
+    return 0
+
+
+# -------------------------------------------------------------------- tree
+
+def cmd_tree():
+    if not os.path.isfile(os.path.join(PRISTINE, "Makefile")):
+        raise Error("build/pristine missing: run 'make base'")
+    entries, patches = load_overlay()   # validate before touching anything
+    real = os.path.realpath(TREE)
+    if real in (os.path.realpath(ROOT), os.path.realpath(PRISTINE)) or \
+            os.path.realpath(ROOT).startswith(real + os.sep):
+        raise Error("refusing to use TREE=%s" % TREE)
+    if os.path.lexists(TREE) and os.environ.get("FORCE") != "1":
+        r = unsaved_reason()
+        if r:
+            raise Error("refusing to replace %s: %s.  Use FORCE=1 to discard it."
+                        % (rel(TREE), r))
+    new, old = TREE + ".new", TREE + ".old"
+    for d in (new, old):
+        if os.path.lexists(d):
+            shutil.rmtree(d)
+    os.makedirs(os.path.dirname(TREE), exist_ok=True)
+    info("copying build/pristine to %s" % rel(new))
+    os.makedirs(new)
+    subprocess.run(["cp", "-a", PRISTINE + "/.", new + "/"], check=True)
+    git(["init", "-q"], cwd=new)
+    open(os.path.join(new, ".git", "pci-align-incomplete"), "w").close()
+    git(["config", "user.name", DEV_NAME], cwd=new)
+    git(["config", "user.email", DEV_EMAIL], cwd=new)
+    info("creating the base commit")
+    git(["add", "-A", "-f"], cwd=new)
+    git(["commit", "-q", "--no-verify", "-m", BASE_MESSAGE], cwd=new,
+        env={"GIT_AUTHOR_DATE": BASE_DATE, "GIT_COMMITTER_DATE": BASE_DATE})
+    git(["tag", "base"], cwd=new)
+    for n, e in enumerate(entries, 1):
+        info("[%d/%d] %s" % (n, len(entries), e.subject))
+        for pfile, diff in sorted(patches[e.subject]):
+            p = subprocess.run(["git", "apply", "--index", "-p1"], cwd=new, input=diff,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if p.returncode:
+                raise Error("%s does not apply for commit %r:\n%s\n(tree left in %s)"
+                            % (pfile, e.subject,
+                               p.stderr.decode(errors="replace").rstrip(), rel(new)))
+        for a in e.adds:
+            dst = os.path.join(new, a)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.path.join(ROOT, a), dst)   # content + mode
+            git(["add", "-f", "--", a], cwd=new)
+        git(["commit", "-q", "--no-verify", "--allow-empty", "--cleanup=verbatim",
+             "-F", "-"], cwd=new, input=e.message().encode("utf-8"), env=e.author_env())
+    os.unlink(os.path.join(new, ".git", "pci-align-incomplete"))
+    if os.path.lexists(TREE):
+        os.rename(TREE, old)
+    os.rename(new, TREE)
+    if os.path.lexists(old):
+        shutil.rmtree(old)
+    head = gits(["log", "-1", "--format=%h %s"]).strip()
+    print("%s: %d commit(s) on base, HEAD %s" % (rel(TREE), len(entries), head))
+
+
+def main():
+    cmds = {"tree": cmd_tree, "save": cmd_save, "status": cmd_status}
+    if len(sys.argv) != 2 or sys.argv[1] not in cmds:
+        die("usage: %s tree|save|status" % sys.argv[0])
+    try:
+        sys.exit(cmds[sys.argv[1]]() or 0)
+    except Error as e:
+        die(str(e))
+
+
+if __name__ == "__main__":
+    main()

@@ -45,6 +45,8 @@ ENUM_RE = re.compile(
     r'pci (?P<bdf>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): '
     r'(?:BAR (?P<bar>\d+)|(?P<rom>ROM)) '
     r'\[mem (?P<start>0x[0-9a-f]+)-(?P<end>0x[0-9a-f]+)[^\]]*\]\s*$')
+# The command line echoes: "Kernel command line:" (all), "Command line:" (x86)
+CMDLINE_RE = re.compile(r'\b[Cc]ommand line: ')
 PARAM_ERR_RE = re.compile(r"can't|cannot|ignor|invalid|pars|error|too long",
                           re.IGNORECASE)
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
@@ -253,7 +255,7 @@ def analyze(run, ref, args, label):
     if args.expect_param_error is not None:
         part = args.expect_param_error
         lines = [line for line in run.klog if 'resource_alignment' in line
-                 and 'Kernel command line' not in line]
+                 and not CMDLINE_RE.search(line)]
         for line in lines:
             print('  log: %s' % line.strip())
         check('one-resource_alignment-log-line', len(lines) == 1,
@@ -264,7 +266,7 @@ def analyze(run, ref, args, label):
 
     if args.expect_param_ok:
         lines = [line for line in run.klog if 'resource_alignment' in line
-                 and 'Kernel command line' not in line and
+                 and not CMDLINE_RE.search(line) and
                  PARAM_ERR_RE.search(line)]
         check('resource_alignment-accepted', not lines,
               '%d error line(s), first: %s' % (len(lines), lines[0].strip())

@@ -21,6 +21,10 @@ moved         BARs whose address differs from the reference: the
               missing from this log
 unassigned    BARs the hardware implements that have no address
 
+--report NAME picks the guest report analyzed: "boot" (default, the first
+pcibars run) or the one following a "PCIALIGN-REPORT NAME" line (e.g.
+"rescan", from pcialign.test=rescan).
+
 Checks (each prints "PASS: <label> <check>" or "FAIL: <label> <check>"):
   always: the run completed (end marker) and the kernel log has no
   Oops/BUG/WARNING/panic; then every --expect-* option given, and with
@@ -87,9 +91,12 @@ class Bar:
 
 
 class Run:
-    def __init__(self, path):
+    def __init__(self, path, report='boot'):
         self.path = path
-        self.bars = []
+        self.report = report
+        self.reports = {'boot': []}
+        self.cmds = {'boot': {}}
+        self.rescan = []
         self.started = False
         self.ended = False
         self.timeout = False
@@ -98,11 +105,14 @@ class Run:
         self.console = []
         self.sysfs = []
         self.parse()
+        self.bars = self.reports.get(report, [])
+        self.cmd = self.cmds.get(report, {})
 
     def parse(self):
         with open(self.path, 'rb') as f:
             text = f.read().decode('utf-8', 'replace')
         in_dmesg = False
+        cur = 'boot'
         for raw in text.splitlines():
             line = raw.replace('\r', '').rstrip()
             if line == 'PCIALIGN-DMESG-BEGIN':
@@ -126,9 +136,17 @@ class Run:
                 self.timeout = True
             elif f[0] == 'PCIALIGN-BOOT-SECONDS' and len(f) > 1:
                 self.boot_seconds = float(f[1])
+            elif f[0] == 'PCIALIGN-REPORT' and len(f) > 1:
+                cur = f[1]
+                self.reports.setdefault(cur, [])
+                self.cmds.setdefault(cur, {})
+            elif f[0] == 'RESCAN' and len(f) >= 3:
+                self.rescan.append(f[1:])
+            elif f[0] == 'PCICMD' and len(f) >= 3:
+                self.cmds[cur][f[1]] = int(f[2], 16)
             elif f[0] == 'PCIBAR' and len(f) >= 8:
                 hw = None if f[6] == '-' else int(f[6], 16)
-                self.bars.append(Bar(f[1], int(f[2]), int(f[3], 16),
+                self.reports[cur].append(Bar(f[1], int(f[2]), int(f[3], 16),
                                      int(f[4], 16), int(f[5], 16), hw, f[7]))
             elif f[0] == 'SYSFS' and len(f) >= 3:
                 self.sysfs.append(line)
@@ -165,7 +183,7 @@ def shared_pages(bars, page):
     return {p: o for p, o in owners.items() if len(o) > 1}
 
 
-def analyze(run, ref, args, label):
+def analyze(run, ref, cmd_ref, args, label):
     checks = []
     page = 4096
     shared = shared_pages(run.bars, page)
@@ -248,6 +266,8 @@ def analyze(run, ref, args, label):
 
     expect('shared_pages', len(shared), '>=', args.expect_shared_min)
     expect('shared_pages', len(shared), '==', args.expect_shared)
+    expect('shared_pages_%d' % args.page_size, len(shared_os), '==',
+           args.expect_shared_os)
     expect('inflated', len(inflated), '==', args.expect_inflated)
     expect('moved', len(moved), '==', args.expect_moved)
     expect('unassigned', len(unassigned), '==', args.expect_unassigned)
@@ -281,6 +301,80 @@ def analyze(run, ref, args, label):
             checks.append(f[1] == 'PASS')
         check('sysfs-test-ran', bool(run.sysfs), '%d results, %d failed' % (
             len(run.sysfs), len(fails)))
+    for spec in args.expect_dev_align:
+        bdf, align = spec.rsplit(':', 1)
+        align = int(align, 0)
+        mine = [b for b in run.bars if b.bdf == bdf and b.assigned and
+                not b.shadow_rom and b.hwsize]
+        small = [b for b in mine if b.hwsize < align]
+        bad = [b for b in small if b.size != align]
+        check('%s-small-bars-inflated-to-0x%x' % (bdf, align),
+              bool(small) and not bad, '%d BARs < 0x%x%s' % (
+                  len(small), align, ''.join(
+                      ', %s size 0x%x' % (b.name, b.size) for b in bad)))
+        bad = [b for b in mine if b.start % align]
+        check('%s-bars-0x%x-aligned' % (bdf, align), bool(mine) and not bad,
+              '%d BARs%s' % (len(mine), ''.join(
+                  ', %s at 0x%x' % (b.name, b.start) for b in bad)))
+    if args.expect_dev_align:
+        named = {spec.rsplit(':', 1)[0] for spec in args.expect_dev_align}
+        other = [b for b in inflated if b.bdf not in named]
+        check('inflated-outside-named==0', not other, 'got %d%s' % (
+            len(other), ''.join(', %s %s' % (b.bdf, b.name)
+                                for b in other)))
+
+    if args.expect_moved_unaligned:
+        align = args.expect_moved_unaligned
+        fw = run.firmware_placement()
+        unal = {b.key for b in run.bars if not b.shadow_rom and
+                fw.get(b.key) and fw[b.key] % align}
+        mv = {m[0] for m in moved}
+        detail = '%d firmware addresses not 0x%x-aligned, %d moved' % (
+            len(unal), align, len(mv))
+        for key in sorted(unal ^ mv):
+            detail += ', %s BAR %d %s' % (
+                key[0], key[1], 'not moved' if key in unal else
+                'moved although aligned')
+        check('moved==unaligned-at-0x%x' % align, bool(unal) and unal == mv,
+              detail)
+
+    if args.expect_mem_decoding:
+        devs = sorted({b.bdf for b in run.bars if b.idx < ROM_INDEX and
+                       b.assigned and b.hwsize})
+        off = [d for d in devs if not run.cmd.get(d, 0) & 0x2]
+        check('memory-decoding-on', bool(devs) and not off,
+              '%d devices with memory BARs%s' % (len(devs), ''.join(
+                  ', %s command 0x%04x' % (d, run.cmd.get(d, 0))
+                  for d in off)))
+
+    if cmd_ref is not None:
+        lost = [(d, c, run.cmd.get(d)) for d, c in sorted(cmd_ref.items())
+                if run.cmd.get(d) is None or c & 0x3 & ~run.cmd[d]]
+        check('no-decoding-lost-vs-%s' % os.path.basename(args.cmd_ref),
+              bool(cmd_ref) and not lost, '%d devices compared%s' % (
+                  len(cmd_ref), ''.join(
+                      ', %s 0x%04x -> %s' % (d, c, 'missing' if n is None
+                                             else '0x%04x' % n)
+                      for d, c, n in lost)))
+
+    if args.expect_rescan:
+        removed = [r for r in run.rescan if r[0] == 'remove']
+        bad = [r for r in run.rescan if r[-1] != '0']
+        check('rescan-steps', bool(removed) and not bad and
+              any(r[0] == 'rescan' for r in run.rescan),
+              '%d devices removed%s' % (len(removed), ''.join(
+                  ', %s' % ' '.join(r) for r in bad)))
+        before = {b.key for b in run.reports['boot']}
+        after = {b.key for b in run.bars}
+        check('rescan-same-bars-as-boot', bool(after) and before == after,
+              '%d before, %d after%s' % (len(before), len(after), ''.join(
+                  ', %s BAR %d %s' % (k[0], k[1], 'gone' if k in before
+                                      else 'new')
+                  for k in sorted(before ^ after))))
+
+    for want in args.expect_log:
+        hits = [line for line in run.klog if want in line]
+        check('log-has-"%s"' % want, bool(hits), '%d line(s)' % len(hits))
     return all(checks)
 
 
@@ -296,6 +390,8 @@ def main():
     ap.add_argument('--page-size', type=int, default=4096)
     ap.add_argument('--expect-shared-min', type=int)
     ap.add_argument('--expect-shared', type=int)
+    ap.add_argument('--expect-shared-os', type=int, metavar='N',
+                    help='pages of --page-size shared by devices == N')
     ap.add_argument('--expect-inflated', type=int)
     ap.add_argument('--expect-moved', type=int)
     ap.add_argument('--expect-unassigned', type=int)
@@ -306,6 +402,30 @@ def main():
     ap.add_argument('--expect-param-ok', action='store_true',
                     help='no kernel log line reports a resource_alignment '
                          'error (parse failure, ignored parameter)')
+    ap.add_argument('--report', default='boot', metavar='NAME',
+                    help='guest report to analyze (default boot)')
+    ap.add_argument('--expect-dev-align', action='append', default=[],
+                    metavar='BDF:ALIGN',
+                    help='every BAR of BDF smaller than ALIGN is inflated '
+                         'to ALIGN, all its BARs are ALIGN-aligned, and no '
+                         'other device has an inflated BAR (repeatable)')
+    ap.add_argument('--expect-moved-unaligned', type=lambda v: int(v, 0),
+                    metavar='ALIGN',
+                    help='the moved BARs (vs firmware) are exactly those '
+                         'whose firmware address is not ALIGN-aligned, and '
+                         'there is at least one')
+    ap.add_argument('--expect-mem-decoding', action='store_true',
+                    help='every device with an assigned memory BAR has '
+                         'PCI_COMMAND_MEMORY set (PCICMD lines)')
+    ap.add_argument('--cmd-ref', metavar='LOG',
+                    help='no device has memory/I/O decoding off that had '
+                         'it on in LOG (PCICMD lines)')
+    ap.add_argument('--expect-rescan', action='store_true',
+                    help='the guest rescan steps (RESCAN lines) succeeded '
+                         'and the report has the same BARs as the boot one')
+    ap.add_argument('--expect-log', action='append', default=[],
+                    metavar='TEXT', help='some kernel log line contains '
+                    'TEXT (repeatable)')
     ap.add_argument('--sysfs', action='store_true',
                     help='turn the guest sysfs test results (SYSFS lines) '
                          'into checks')
@@ -313,7 +433,8 @@ def main():
 
     try:
         ref = Run(args.ref) if args.ref else None
-        runs = [Run(p) for p in args.logs]
+        cmd_ref = Run(args.cmd_ref).cmd if args.cmd_ref else None
+        runs = [Run(p, args.report) for p in args.logs]
     except OSError as e:
         print('analyze.py: %s' % e, file=sys.stderr)
         return 2
@@ -322,7 +443,7 @@ def main():
         label = args.label or os.path.basename(run.path)
         if len(runs) > 1 and args.label:
             label += ':' + os.path.basename(run.path)
-        ok &= analyze(run, ref, args, label)
+        ok &= analyze(run, ref, cmd_ref, args, label)
     return 0 if ok else 1
 
 

@@ -7,7 +7,13 @@
  *
  * Serial output, in this order:
  *   PCIALIGN-START
- *   <pcibars output: PCIBAR/PCIIO/PCIWIN/PCIDEVS lines>
+ *   <pcibars output: PCIBAR/PCIIO/PCIWIN/PCICMD/PCIDEVS lines>
+ *   <with pcialign.test=rescan: write "all" to resource_alignment, remove
+ *    every device that is not a bridge (base class 0x06), rescan, then
+ *	PCIALIGN-REPORT rescan
+ *	"RESCAN <what> <result>" lines
+ *	<pcibars output again>
+ *    before the kernel log dump, so that it includes the rescan>
  *   PCIALIGN-DMESG-BEGIN
  *   <kernel log, one record per line>
  *   PCIALIGN-DMESG-END
@@ -21,6 +27,7 @@
  * The console log level is lowered first so that kernel messages do not
  * interleave with the report; they are all in the DMESG section instead.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +42,9 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RA_FILE		"/sys/bus/pci/resource_alignment"
+#define PCI_DEVICES	"/sys/bus/pci/devices"
+#define PCI_RESCAN	"/sys/bus/pci/rescan"
+#define PCI_BASE_CLASS_BRIDGE 0x06
 #define KLOG_READ_ALL	3
 #define KLOG_CONSOLE_LEVEL 8
 #define KLOG_SIZE_BUFFER 10
@@ -318,11 +328,97 @@ static void test_badinput(void)
 	printf("SYSFS-END badinput failures=%d\n", failures);
 }
 
+/* Write @val to @path; returns 0 or -errno */
+static int write_file(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* Base class of device @bdf from sysfs "class", or -1 */
+static int base_class(const char *bdf)
+{
+	char path[512], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/class", PCI_DEVICES, bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return (strtoul(buf, NULL, 16) >> 16) & 0xff;
+}
+
+/*
+ * Runtime "all": set resource_alignment through sysfs, remove all
+ * non-bridge devices, rescan and report the BARs again.
+ */
+static void test_rescan(void)
+{
+	char *names[256], path[512];
+	struct dirent *de;
+	int i, n = 0, ret;
+	DIR *d;
+
+	printf("PCIALIGN-REPORT rescan\n");
+	ret = write_file(RA_FILE, "all\n");
+	printf("RESCAN set-all %d\n", ret);
+
+	d = opendir(PCI_DEVICES);
+	if (!d) {
+		printf("RESCAN opendir %d\n", -errno);
+		return;
+	}
+	while ((de = readdir(d)) && n < (int)ARRAY_SIZE(names)) {
+		if (de->d_name[0] == '.')
+			continue;
+		names[n] = strdup(de->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+
+	for (i = 0; i < n; i++) {
+		int class = base_class(names[i]);
+
+		if (class >= 0 && class != PCI_BASE_CLASS_BRIDGE) {
+			snprintf(path, sizeof(path), "%s/%s/remove",
+				 PCI_DEVICES, names[i]);
+			ret = write_file(path, "1\n");
+			printf("RESCAN remove %s %d\n", names[i], ret);
+		}
+		free(names[i]);
+	}
+
+	ret = write_file(PCI_RESCAN, "1\n");
+	printf("RESCAN rescan %d\n", ret);
+	run("/bin/pcibars");
+}
+
 int main(void)
 {
 	setup();
 	printf("\nPCIALIGN-START\n");
 	run("/bin/pcibars");
+	if (cmdline_has("pcialign.test=rescan"))
+		test_rescan();
 	dump_dmesg();
 	if (cmdline_has("pcialign.test=badinput"))
 		test_badinput();

@@ -16,6 +16,10 @@
  *	for I/O BARs (informational).
  *   PCIWIN <bdf> <index> <start> <end> <flags>
  *	for bridge windows (13-16).
+ *   PCICMD <bdf> <command>
+ *	the PCI_COMMAND register as found, read before the BARs are sized
+ *	(sizing turns decoding off and then restores the register exactly;
+ *	"PCIERR <bdf> command ..." if the restore could not be verified).
  *
  * All numbers are hex with a 0x prefix.  hwsize is 0x0 when the BAR is not
  * implemented and "-" when it could not be determined.
@@ -188,8 +192,38 @@ restore:
 	return is64 ? 2 : 1;
 }
 
+/* Read PCI_COMMAND; returns 0 or -1 */
+static int read_command(const char *dir, uint16_t *cmd)
+{
+	char path[512];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ret = cfg_read(fd, PCI_COMMAND, cmd, 2);
+	close(fd);
+	return ret;
+}
+
+/* Write back the saved command register and check that it took */
+static void restore_command(int fd, const char *bdf, uint16_t cmd)
+{
+	uint16_t now = 0;
+	int try;
+
+	for (try = 0; try < 3; try++) {
+		if (cfg_write(fd, PCI_COMMAND, &cmd, 2) == 0 &&
+		    cfg_read(fd, PCI_COMMAND, &now, 2) == 0 && now == cmd)
+			return;
+	}
+	printf("PCIERR %s command not restored: was 0x%04x now 0x%04x\n", bdf,
+	       cmd, now);
+}
+
 /* Fill hw[0..6] (BARs 0-5 and ROM) by sizing through config space */
-static void size_device(const char *dir, struct hwbar *hw)
+static void size_device(const char *dir, const char *bdf, struct hwbar *hw)
 {
 	char path[512];
 	uint16_t cmd, off_cmd;
@@ -231,7 +265,7 @@ static void size_device(const char *dir, struct hwbar *hw)
 	}
 	size_bar(fd, rom_off, 1, &hw[ROM_IDX]);
 
-	cfg_write(fd, PCI_COMMAND, &cmd, 2);
+	restore_command(fd, bdf, cmd);
 out:
 	close(fd);
 }
@@ -257,6 +291,7 @@ static void report_device(const char *bdf)
 	struct hwbar hw[NRES];
 	struct res r[NRES];
 	unsigned int vendor = 0, device = 0;
+	uint16_t cmd;
 	char dir[256];
 	int i, nres, vf;
 
@@ -271,9 +306,16 @@ static void report_device(const char *bdf)
 	read_hex_file(dir, "vendor", &vendor);
 	read_hex_file(dir, "device", &device);
 
+	/* Before sizing, which turns decoding off for a moment */
+	if (read_command(dir, &cmd) == 0)
+		printf("PCICMD %s 0x%04x\n", bdf, cmd);
+	else
+		printf("PCIERR %s cannot read command: %s\n", bdf,
+		       strerror(errno));
+
 	vf = is_vf(dir);
 	if (!vf)
-		size_device(dir, hw);
+		size_device(dir, bdf, hw);
 
 	for (i = 0; i < WIN_FIRST && i < NRES; i++) {
 		unsigned long long rsize = 0;

@@ -39,6 +39,6 @@ else
 	info "extracting $TARBALL to build/pristine"
 	tar -C "$PRISTINE.tmp" --strip-components=1 -xJf "$TARBALL"
 fi
-rm -rf "$PRISTINE"
+rm -rf "$PRISTINE" "$ROOT/build/base-git"   # base commit cache of make tree
 mv "$PRISTINE.tmp" "$PRISTINE"
 echo "$src" > "$STAMP"

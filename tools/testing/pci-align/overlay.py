@@ -4,6 +4,8 @@
   overlay.py tree    (make tree)  rebuild $TREE: pristine base commit + series
   overlay.py save    (make save)  store $TREE's base..HEAD as overlay files
   overlay.py status  report whether $TREE's commits are all saved (exit 1 if not)
+  overlay.py repo-status  list overlay paths that differ from the repository's
+                     HEAD (git status), exit 1 if any: the round-trip check
 
 Overlay layout (paths relative to the repository root):
   series             ordered commit list (see SERIES_HEADER below)
@@ -32,6 +34,9 @@ ROOT = os.path.abspath(os.environ.get("PCI_ALIGN_ROOT") or
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.."))
 TREE = os.path.join(ROOT, os.environ.get("TREE") or "build/linux")
 PRISTINE = os.path.join(ROOT, "build/pristine")
+# .git of a tree holding only the base commit, reused by `make tree`;
+# base.sh removes it whenever it re-creates build/pristine.
+BASE_CACHE = os.path.join(ROOT, "build/base-git")
 
 # Top-level names of the repository that are never overlay files.
 EXCLUDE_TOP = {
@@ -447,6 +452,18 @@ def cmd_status():
 
 # -------------------------------------------------------------------- tree
 
+def base_cache_ok():
+    if not os.path.isdir(BASE_CACHE):
+        return False
+    p = subprocess.run(["git", "--git-dir=" + BASE_CACHE, "rev-parse", "-q", "--verify",
+                        "refs/tags/base^{commit}"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    head = subprocess.run(["git", "--git-dir=" + BASE_CACHE, "rev-parse", "-q",
+                           "--verify", "HEAD"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL)
+    return p.returncode == 0 and p.stdout == head.stdout
+
+
 def cmd_tree():
     if not os.path.isfile(os.path.join(PRISTINE, "Makefile")):
         raise Error("build/pristine missing: run 'make base'")
@@ -468,15 +485,32 @@ def cmd_tree():
     info("copying build/pristine to %s" % rel(new))
     os.makedirs(new)
     subprocess.run(["cp", "-a", PRISTINE + "/.", new + "/"], check=True)
-    git(["init", "-q"], cwd=new)
+    if base_cache_ok():
+        # Same commit as below, without re-compressing 1.7 GB: reuse the
+        # cached .git of the base commit and re-stat the copied files.
+        info("creating the base commit (from %s)" % rel(BASE_CACHE))
+        subprocess.run(["cp", "-a", BASE_CACHE, os.path.join(new, ".git")], check=True)
+        git(["update-index", "-q", "--refresh"], cwd=new, check=False)
+    else:
+        info("creating the base commit")
+        git(["init", "-q"], cwd=new)
+        git(["config", "user.name", DEV_NAME], cwd=new)
+        git(["config", "user.email", DEV_EMAIL], cwd=new)
+        git(["add", "-A", "-f"], cwd=new)
+        git(["commit", "-q", "--no-verify", "-m", BASE_MESSAGE], cwd=new,
+            env={"GIT_AUTHOR_DATE": BASE_DATE, "GIT_COMMITTER_DATE": BASE_DATE})
+        git(["tag", "base"], cwd=new)
+        shutil.rmtree(BASE_CACHE + ".tmp", ignore_errors=True)
+        subprocess.run(["cp", "-a", os.path.join(new, ".git"), BASE_CACHE + ".tmp"],
+                       check=True)
+        shutil.rmtree(BASE_CACHE, ignore_errors=True)
+        os.rename(BASE_CACHE + ".tmp", BASE_CACHE)
+    p = subprocess.run(["git", "diff-index", "--quiet", "HEAD", "--"], cwd=new)
+    if p.returncode or gits(["ls-files", "-o", "--directory", "--no-empty-directory"],
+                                    cwd=new).strip():
+        raise Error("%s: the base commit does not match build/pristine (stale %s? "
+                    "remove it and retry)" % (rel(new), rel(BASE_CACHE)))
     open(os.path.join(new, ".git", "pci-align-incomplete"), "w").close()
-    git(["config", "user.name", DEV_NAME], cwd=new)
-    git(["config", "user.email", DEV_EMAIL], cwd=new)
-    info("creating the base commit")
-    git(["add", "-A", "-f"], cwd=new)
-    git(["commit", "-q", "--no-verify", "-m", BASE_MESSAGE], cwd=new,
-        env={"GIT_AUTHOR_DATE": BASE_DATE, "GIT_COMMITTER_DATE": BASE_DATE})
-    git(["tag", "base"], cwd=new)
     for n, e in enumerate(entries, 1):
         info("[%d/%d] %s" % (n, len(entries), e.subject))
         for pfile, diff in sorted(patches[e.subject]):
@@ -503,10 +537,20 @@ def cmd_tree():
     print("%s: %d commit(s) on base, HEAD %s" % (rel(TREE), len(entries), head))
 
 
+def cmd_repo_status():
+    """List overlay paths with uncommitted changes in the repository."""
+    out = git(["status", "--porcelain", "-z", "--untracked-files=all"], cwd=ROOT)
+    dirty = [e for e in out.decode().split("\0") if len(e) > 3 and not is_harness(e[3:])]
+    for e in dirty:
+        print(e)
+    return 1 if dirty else 0
+
+
 def main():
-    cmds = {"tree": cmd_tree, "save": cmd_save, "status": cmd_status}
+    cmds = {"tree": cmd_tree, "save": cmd_save, "status": cmd_status,
+            "repo-status": cmd_repo_status}
     if len(sys.argv) != 2 or sys.argv[1] not in cmds:
-        die("usage: %s tree|save|status" % sys.argv[0])
+        die("usage: %s tree|save|status|repo-status" % sys.argv[0])
     try:
         sys.exit(cmds[sys.argv[1]]() or 0)
     except Error as e:

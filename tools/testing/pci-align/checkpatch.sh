@@ -1,0 +1,38 @@
+#!/bin/bash
+# make checkpatch: scripts/checkpatch.pl --strict on every patch of out/series
+# (not the cover letter), run from inside $TREE.  Fails on any error or
+# warning; CHECKs are reported but do not fail.  Extra options: CHECKPATCH_OPTS.
+. "$(dirname "$0")/buildlib.sh"
+
+need_tree
+OUTDIR=$ROOT/out/series
+[ -x "$TREE/scripts/checkpatch.pl" ] || die "$TREE/scripts/checkpatch.pl missing"
+shopt -s nullglob
+patches=()
+for p in "$OUTDIR"/*.patch; do
+	case "$p" in *0000-cover-letter.patch) ;; *) patches+=("$p") ;; esac
+done
+[ ${#patches[@]} -gt 0 ] || die "no patches in out/series (run 'make series')"
+
+bad=0
+for p in "${patches[@]}"; do
+	# shellcheck disable=SC2086
+	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --color=never \
+		${CHECKPATCH_OPTS:-} "$p" 2>&1) || true
+	total=$(printf '%s\n' "$out" | grep -E '^total: [0-9]+ errors, [0-9]+ warnings' | tail -n1)
+	if [ -z "$total" ]; then
+		echo "FAIL ${p##*/}: no checkpatch summary"
+		printf '%s\n' "$out" | sed 's/^/    /'
+		bad=1
+		continue
+	fi
+	read -r errs warns < <(echo "$total" | sed -E 's/^total: ([0-9]+) errors, ([0-9]+) warnings.*/\1 \2/')
+	if [ "$errs" = 0 ] && [ "$warns" = 0 ]; then
+		echo "ok   ${p##*/}: ${total#total: }"
+	else
+		echo "FAIL ${p##*/}: ${total#total: }"
+		printf '%s\n' "$out" | sed 's/^/    /'
+		bad=1
+	fi
+done
+[ $bad = 0 ] || die "checkpatch found errors or warnings"

@@ -7,7 +7,9 @@ HARNESS := $(ROOT)/tools/testing/pci-align
 TREE ?= build/linux
 ARCH ?= arm64
 KSRC ?=
-KOUT ?= build/$(ARCH)
+# Kernel build directory; empty means build/$(ARCH) (decided by the scripts,
+# so that a nested `make kernel ARCH=x86_64` never inherits build/arm64).
+KOUT ?=
 
 export PCI_ALIGN_ROOT := $(ROOT)
 export TREE ARCH KSRC KOUT
@@ -18,7 +20,7 @@ export TREE ARCH KSRC KOUT
 help:
 	@echo "Targets: deps base tree save series checkpatch kernel kernel-config"
 	@echo "         image-path demo check kunit"
-	@echo "Variables: TREE=$(TREE) ARCH=$(ARCH) KOUT=$(KOUT) KSRC=$(KSRC)"
+	@echo "Variables: TREE=$(TREE) ARCH=$(ARCH) KSRC=$(KSRC) KOUT=$(or $(KOUT),build/$(ARCH))"
 
 deps:
 	@$(HARNESS)/deps.sh

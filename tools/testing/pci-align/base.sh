@@ -1,6 +1,7 @@
 #!/bin/bash
 # make base: make sure build/pristine holds the pristine Linux 6.12 tree.
 #   KSRC=<dir>  use that 6.12-based source tree instead of the Debian tarball.
+# shellcheck source=tools/testing/pci-align/buildlib.sh
 . "$(dirname "$0")/buildlib.sh"
 
 TARBALL=/usr/src/linux-source-6.12.tar.xz
@@ -8,7 +9,7 @@ STAMP=$ROOT/build/.pristine-source   # outside the tree: it must not enter the b
 
 if [ -n "$KSRC" ]; then
 	KSRC=$(abspath "$KSRC")
-	[ -f "$KSRC/Makefile" ] && [ -d "$KSRC/drivers/pci" ] || die "KSRC=$KSRC is not a kernel source tree"
+	{ [ -f "$KSRC/Makefile" ] && [ -d "$KSRC/drivers/pci" ]; } || die "KSRC=$KSRC is not a kernel source tree"
 	src="ksrc:$KSRC"
 else
 	src="tarball:$TARBALL"

@@ -12,6 +12,7 @@ TREE=${TREE:-build/linux}
 ARCH=${ARCH:-arm64}
 KSRC=${KSRC:-}
 KOUT=${KOUT:-build/$ARCH}
+# shellcheck disable=SC2034 # used by base.sh
 PRISTINE=$ROOT/build/pristine
 
 # Make paths absolute (relative ones are relative to the repository root).

@@ -6,6 +6,7 @@
 #                          .config), then olddefconfig
 #   kernel.sh build        config + build Image (arm64) / bzImage (x86_64)
 #   kernel.sh image-path   print the absolute path of the built image
+# shellcheck source=tools/testing/pci-align/buildlib.sh
 . "$(dirname "$0")/buildlib.sh"
 
 case "$ARCH" in
@@ -14,7 +15,7 @@ arm64)
 	CROSS=aarch64-linux-gnu- KCC="ccache aarch64-linux-gnu-gcc" ;;
 x86_64)
 	IMAGE=arch/x86/boot/bzImage TARGET=bzImage
-	CROSS= KCC="ccache gcc" ;;
+	CROSS='' KCC="ccache gcc" ;;
 *) die "ARCH=$ARCH not supported (arm64 or x86_64)" ;;
 esac
 
@@ -57,7 +58,7 @@ config() {
 			grep -qxF "$line" "$KOUT/.config" && continue
 		fi
 		echo "warning: $ARCH config: $line requested but .config has:" \
-			"$(grep -E "^(# )?$sym[= ]" "$KOUT/.config" || echo "(not present)")" >&2
+			"$(grep -E "^(# )?${sym}[= ]" "$KOUT/.config" || echo "(not present)")" >&2
 		bad=1
 	done < <(cat "${FRAGS[@]}")
 	[ $bad = 0 ] || echo "warning: some fragment options were not applied" >&2

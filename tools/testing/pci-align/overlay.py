@@ -383,8 +383,19 @@ def diff_against_repo(files):
             same = False
         if not same:
             changed.append(path)
-    obsolete = [p for p in overlay_files() if p not in files]
-    return changed, obsolete
+    # Only files the overlay owns are obsolete: .patch files and the files the
+    # current series file lists as added.  Anything else is left alone.
+    owned = set()
+    try:
+        with open(os.path.join(ROOT, "series"), encoding="utf-8") as f:
+            owned = {a for e in parse_series(f.read()) for a in e.adds}
+    except (OSError, Error):
+        pass
+    obsolete, stray = [], []
+    for p in overlay_files():
+        if p not in files:
+            (obsolete if p.endswith(".patch") or p in owned else stray).append(p)
+    return changed, obsolete, stray
 
 
 def cmd_save():
@@ -395,7 +406,10 @@ def cmd_save():
         info("warning: %s has uncommitted changes; they are NOT saved:\n%s"
              % (rel(TREE), dirty))
     files, n = compute_save()
-    changed, obsolete = diff_against_repo(files)
+    changed, obsolete, stray = diff_against_repo(files)
+    for path in stray:
+        info("warning: %s is not part of the series and not a harness file; "
+             "left alone, but 'make tree' will refuse it" % path)
     for path in changed:
         data, exe = files[path]
         full = os.path.join(ROOT, path)
@@ -434,7 +448,7 @@ def unsaved_reason():
             return None   # nothing but the base commit: nothing to lose
     except Error as e:
         return "its commits cannot be saved: %s" % e
-    changed, obsolete = diff_against_repo(files)
+    changed, obsolete, _ = diff_against_repo(files)
     if changed or obsolete:
         return ("its commits differ from the overlay (run 'make save' first); "
                 "differing: %s" % ", ".join((changed + obsolete)[:8]))

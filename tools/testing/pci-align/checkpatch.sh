@@ -2,6 +2,7 @@
 # make checkpatch: scripts/checkpatch.pl --strict on every patch of out/series
 # (not the cover letter), run from inside $TREE.  Fails on any error or
 # warning; CHECKs are reported but do not fail.  Extra options: CHECKPATCH_OPTS.
+# shellcheck source=tools/testing/pci-align/buildlib.sh
 . "$(dirname "$0")/buildlib.sh"
 
 need_tree

@@ -3,6 +3,7 @@
 #   deps.sh          everything (kernel builds, QEMU harness, checks)
 #   deps.sh kernel   only what `make kernel` needs
 # Fast no-op when everything is installed.  Extra packages: DEPS_EXTRA="a b".
+# shellcheck source=tools/testing/pci-align/buildlib.sh
 . "$(dirname "$0")/buildlib.sh"
 
 KERNEL_PKGS="make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccache

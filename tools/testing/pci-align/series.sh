@@ -5,6 +5,7 @@
 # exactly $TREE's HEAD tree.
 #   V=<n>              reroll count (format-patch -v <n>)
 #   SUBJECT_PREFIX=..  e.g. "RFC PATCH" (default PATCH)
+# shellcheck source=tools/testing/pci-align/buildlib.sh
 . "$(dirname "$0")/buildlib.sh"
 
 need_tree

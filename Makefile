@@ -49,8 +49,12 @@ kernel-config:
 image-path:
 	@$(HARNESS)/kernel.sh image-path
 
+# The main job: build the patched kernels (making the tree first if there is
+# none) and boot them in QEMU.
 demo:
-	@test -x $(HARNESS)/demo.sh || { echo "error: $(HARNESS)/demo.sh missing" >&2; exit 1; }
+	@test -d $(TREE)/.git || $(MAKE) --no-print-directory tree
+	@$(MAKE) --no-print-directory kernel ARCH=arm64
+	@$(MAKE) --no-print-directory kernel ARCH=x86_64
 	@$(HARNESS)/demo.sh
 
 kunit:

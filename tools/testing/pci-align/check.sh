@@ -85,6 +85,8 @@ step "kernel x86_64"  mk kernel ARCH=x86_64
 if [ -x "$BUILD_TOOLS/demo.sh" ]; then
 	counted demo "$BUILD_TOOLS/demo.sh"
 fi
+counted badinput "$BUILD_TOOLS/badinput.sh"
+counted extra "$BUILD_TOOLS/extra.sh"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -38,7 +38,7 @@ base_commit() {
 }
 
 need_tree() {
-	[ -d "$TREE/.git" ] || die "$TREE is not a kernel git tree (run 'make tree' first)"
+	[ -e "$TREE/.git" ] || die "$TREE is not a kernel git tree (run 'make tree' first)"
 }
 
 as_root() {

@@ -23,7 +23,9 @@ unassigned    BARs the hardware implements that have no address
 
 --report NAME picks the guest report analyzed: "boot" (default, the first
 pcibars run) or the one following a "PCIALIGN-REPORT NAME" line (e.g.
-"rescan", from pcialign.test=rescan).
+"rescan", "remove", "hotplug": pcialign.test=rescan/remove/hotplug).
+--page-size defaults to the guest's PAGE_SIZE ("PCIALIGN-PAGESIZE" line),
+else 4096.
 
 Checks (each prints "PASS: <label> <check>" or "FAIL: <label> <check>"):
   always: the run completed (end marker) and the kernel log has no
@@ -53,6 +55,17 @@ ENUM_RE = re.compile(
 CMDLINE_RE = re.compile(r'\b[Cc]ommand line: ')
 PARAM_ERR_RE = re.compile(r"can't|cannot|ignor|invalid|pars|error|too long",
                           re.IGNORECASE)
+ASSIGNED_RE = re.compile(
+    r'pci (?P<bdf>[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): '
+    r'(?:BAR (?P<bar>\d+)|(?P<rom>ROM)) '
+    r'\[mem (?P<start>0x[0-9a-f]+)-(?P<end>0x[0-9a-f]+)[^\]]*\]: assigned')
+RETRY_RE = re.compile(r'No\. (\d+) try to assign unassigned res')
+RELEASE_CHILD_RE = re.compile(
+    r'release child resource \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)')
+REALLOC_LOG_RE = re.compile(r"No\. \d+ try to assign|release child resource|"
+                            r"\] released$|can't assign|failed to assign")
+BDF_RE = re.compile(r'\b([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\b')
+BARNAME_RE = re.compile(r'\b(?:BAR (\d+)|(ROM))\b')
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
                     r'Call trace:|general protection fault)')
 
@@ -104,6 +117,8 @@ class Run:
         self.dmesg = []
         self.console = []
         self.sysfs = []
+        self.hotplug = []
+        self.page_size = None
         self.parse()
         self.bars = self.reports.get(report, [])
         self.cmd = self.cmds.get(report, {})
@@ -140,6 +155,12 @@ class Run:
                 cur = f[1]
                 self.reports.setdefault(cur, [])
                 self.cmds.setdefault(cur, {})
+            elif f[0] == 'PCIALIGN-PAGESIZE' and len(f) > 1:
+                self.page_size = int(f[1])
+            elif f[0] == 'HOTPLUG' and len(f) >= 2:
+                self.hotplug.append(dict(
+                    [kv.split('=', 1) for kv in f[1:] if '=' in kv],
+                    result=f[-1]))
             elif f[0] == 'RESCAN' and len(f) >= 3:
                 self.rescan.append(f[1:])
             elif f[0] == 'PCICMD' and len(f) >= 3:
@@ -169,6 +190,29 @@ class Run:
         return ref
 
 
+def klog_after(lines, regex):
+    """(trigger line, lines after the first one matching regex) or None"""
+    for i, line in enumerate(lines):
+        if re.search(regex, line):
+            return line, lines[i + 1:]
+    return None
+
+
+def small_assigned(lines, page):
+    """BAR keys with an "assigned" message for a range smaller than page"""
+    keys = []
+    for line in lines:
+        m = ASSIGNED_RE.search(line)
+        if not m:
+            continue
+        if int(m.group('end'), 16) - int(m.group('start'), 16) + 1 < page:
+            key = (m.group('bdf'),
+                   ROM_INDEX if m.group('rom') else int(m.group('bar')))
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
 def placement(run):
     return {b.key: (b.start if b.assigned else 0) for b in run.bars}
 
@@ -186,8 +230,10 @@ def shared_pages(bars, page):
 def analyze(run, ref, cmd_ref, args, label):
     checks = []
     page = 4096
+    page_os = args.page_size or run.page_size or 4096
+    small_size = args.small
     shared = shared_pages(run.bars, page)
-    shared_os = shared_pages(run.bars, args.page_size)
+    shared_os = shared_pages(run.bars, page_os)
 
     inflated = [b for b in run.bars if b.assigned and not b.shadow_rom and
                 b.hwsize is not None and b.hwsize != b.size]
@@ -244,7 +290,7 @@ def analyze(run, ref, cmd_ref, args, label):
     print('VERDICT %s: shared_pages=%d inflated=%d moved=%d unassigned=%d '
           'shared_pages_%d=%d ref=%s bars=%d' % (
               label, len(shared), len(inflated), len(moved), len(unassigned),
-              args.page_size, len(shared_os), refname, len(run.bars)))
+              page_os, len(shared_os), refname, len(run.bars)))
 
     def check(name, ok, detail=''):
         print('%s: %s %s%s' % ('PASS' if ok else 'FAIL', label, name,
@@ -266,7 +312,7 @@ def analyze(run, ref, cmd_ref, args, label):
 
     expect('shared_pages', len(shared), '>=', args.expect_shared_min)
     expect('shared_pages', len(shared), '==', args.expect_shared)
-    expect('shared_pages_%d' % args.page_size, len(shared_os), '==',
+    expect('shared_pages_%d' % page_os, len(shared_os), '==',
            args.expect_shared_os)
     expect('inflated', len(inflated), '==', args.expect_inflated)
     expect('moved', len(moved), '==', args.expect_moved)
@@ -372,6 +418,100 @@ def analyze(run, ref, cmd_ref, args, label):
                                       else 'new')
                   for k in sorted(before ^ after))))
 
+    if args.expect_aligned is not None:
+        align = args.expect_aligned
+        small = [b for b in run.bars if b.assigned and b.idx <= ROM_INDEX and
+                 not b.shadow_rom and b.size < align]
+        bad = [b for b in small if b.start % align]
+        check('bars-below-0x%x-aligned' % align, bool(small) and not bad,
+              '%d BARs%s' % (len(small), ''.join(
+                  ', %s %s at 0x%x' % (b.bdf, b.name, b.start)
+                  for b in bad)))
+
+    if args.expect_hotplug is not None:
+        want = args.expect_hotplug
+        hp = run.hotplug[-1] if run.hotplug else {}
+        got = int(hp.get('after', 0)) - int(hp.get('before', 0))
+        check('hotplug-%d-devices' % want,
+              hp.get('result') == 'ok' and got == want,
+              'no HOTPLUG line' if not hp else '%d new after %s ms, %s' % (
+                  got, hp.get('ms'), hp.get('result')))
+        old = {b.bdf for b in run.reports['boot']}
+        new = sorted({b.bdf for b in run.bars if b.bdf not in old and
+                      b.idx < ROM_INDEX and (b.hwsize or b.size)})
+        check('hotplug-new-devices-with-memory-bars==%d' % want,
+              len(new) == want, 'got %d: %s' % (len(new), ' '.join(new)))
+
+    if args.expect_realloc:
+        lines = [line for line in run.klog if REALLOC_LOG_RE.search(line)]
+        for line in lines[:args.log_lines]:
+            print('  log: %s' % line.strip())
+        if len(lines) > args.log_lines:
+            print('  log: ... %d more' % (len(lines) - args.log_lines))
+        retries = [line for line in run.klog if RETRY_RE.search(line)]
+        check('realloc-retried', bool(retries),
+              '%d "No. N try to assign unassigned res" line(s)' %
+              len(retries))
+        released = []
+        for line in run.klog:
+            m = RELEASE_CHILD_RE.search(line)
+            if m and int(m.group(2), 16) - int(m.group(1), 16) + 1 < small_size:
+                released.append(line)
+        check('small-bar-released-with-window', bool(released),
+              '%d "release child resource" line(s) for < 0x%x' % (
+                  len(released), small_size))
+        after = klog_after(run.klog, RETRY_RE.pattern)
+        keys = small_assigned(after[1], small_size) if after else []
+        check('small-bar-assigned-after-retry', bool(keys),
+              '%d BAR(s) < 0x%x%s' % (len(keys), small_size, ''.join(
+                  ', %s %s' % (k[0], 'ROM' if k[1] == ROM_INDEX
+                               else 'BAR %d' % k[1]) for k in keys[:8])))
+
+    for regex in args.expect_assigned_after:
+        after = klog_after(run.klog, regex)
+        keys = small_assigned(after[1], small_size) if after else []
+        if after:
+            print('  log: %s' % after[0].strip())
+        check('small-bar-assigned-after-"%s"' % regex, bool(keys),
+              'no line matches' if not after else '%d BAR(s) < 0x%x%s' % (
+                  len(keys), small_size, ''.join(
+                      ', %s %s' % (k[0], 'ROM' if k[1] == ROM_INDEX
+                                   else 'BAR %d' % k[1])
+                      for k in keys[:8])))
+
+    if args.expect_align_warnings is not None:
+        align = args.expect_align_warnings
+        warn_re = re.compile(args.warn_re)
+        lines = [line for line in run.klog if warn_re.search(line) and
+                 not CMDLINE_RE.search(line)]
+        for line in lines[:args.log_lines]:
+            print('  warning: %s' % line.strip())
+        unal = {b.key for b in run.bars if b.assigned and b.idx <= ROM_INDEX
+                and not b.shadow_rom and b.start % align}
+        warned, unnamed = [], []
+        for line in lines:
+            m, n = BDF_RE.search(line), BARNAME_RE.search(line)
+            if m and n:
+                warned.append((m.group(1), ROM_INDEX if n.group(2)
+                               else int(n.group(1))))
+            else:
+                unnamed.append(line)
+        check('warnings==unaligned-bars-at-0x%x' % align,
+              bool(unal) and len(lines) == len(unal),
+              '%d warning line(s), %d BAR(s) not '
+              '0x%x-aligned' % (len(lines), len(unal), align))
+        check('each-warning-names-a-bar', not unnamed, '%d without BDF and '
+              'BAR%s' % (len(unnamed), ': ' + unnamed[0].strip()
+                         if unnamed else ''))
+        diff = set(warned) ^ unal
+        check('warned-bars==unaligned-bars', not diff and
+              len(warned) == len(set(warned)), '%d warned%s' % (
+                  len(warned), ''.join(
+                      ', %s %s %s' % (k[0], 'ROM' if k[1] == ROM_INDEX else
+                                      'BAR %d' % k[1], 'unaligned, no warning'
+                                      if k in unal else 'warned, aligned')
+                      for k in sorted(diff))))
+
     for want in args.expect_log:
         hits = [line for line in run.klog if want in line]
         check('log-has-"%s"' % want, bool(hits), '%d line(s)' % len(hits))
@@ -387,7 +527,9 @@ def main():
                          'placement printed at enumeration)')
     ap.add_argument('--label', help='name used in verdict/check lines '
                     '(default: log file name)')
-    ap.add_argument('--page-size', type=int, default=4096)
+    ap.add_argument('--page-size', type=int,
+                    help="page size for shared_pages_<N> (default: the "
+                    "guest's PAGE_SIZE if reported, else 4096)")
     ap.add_argument('--expect-shared-min', type=int)
     ap.add_argument('--expect-shared', type=int)
     ap.add_argument('--expect-shared-os', type=int, metavar='N',
@@ -426,6 +568,37 @@ def main():
     ap.add_argument('--expect-log', action='append', default=[],
                     metavar='TEXT', help='some kernel log line contains '
                     'TEXT (repeatable)')
+    ap.add_argument('--expect-aligned', type=lambda v: int(v, 0),
+                    metavar='ALIGN', help='every assigned memory BAR/ROM '
+                    'smaller than ALIGN starts at a multiple of ALIGN')
+    ap.add_argument('--expect-hotplug', type=int, metavar='N',
+                    help='the guest saw exactly N devices hot-added (HOTPLUG '
+                         'line) and the report has N devices with memory '
+                         'BARs that the boot report did not have')
+    ap.add_argument('--expect-realloc', action='store_true',
+                    help='the kernel log shows a resource retry ("No. N try '
+                         'to assign unassigned res"), a small BAR (see '
+                         '--small) released with its bridge window '
+                         '("release child resource") and a small BAR '
+                         'assigned after the retry; prints those log lines')
+    ap.add_argument('--expect-assigned-after', action='append', default=[],
+                    metavar='REGEX', help='a small BAR (see --small) is '
+                    'assigned after the first kernel log line matching '
+                    'REGEX (repeatable)')
+    ap.add_argument('--small', type=lambda v: int(v, 0), default=4096,
+                    metavar='SIZE', help='"small BAR" for --expect-realloc '
+                    'and --expect-assigned-after: smaller than SIZE '
+                    '(default 4096)')
+    ap.add_argument('--expect-align-warnings', type=lambda v: int(v, 0),
+                    metavar='ALIGN', help='the kernel log lines matching '
+                    '--warn-re are exactly one per assigned memory BAR/ROM '
+                    'whose address is not ALIGN-aligned, each naming its '
+                    'BDF and BAR, and there is at least one such BAR')
+    ap.add_argument('--warn-re', metavar='REGEX', default='$^',
+                    help='regular expression of the warning for '
+                         '--expect-align-warnings')
+    ap.add_argument('--log-lines', type=int, default=40, metavar='N',
+                    help='print at most N matching log lines (default 40)')
     ap.add_argument('--sysfs', action='store_true',
                     help='turn the guest sysfs test results (SYSFS lines) '
                          'into checks')

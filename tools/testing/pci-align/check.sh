@@ -87,6 +87,7 @@ if [ -x "$BUILD_TOOLS/demo.sh" ]; then
 fi
 counted badinput "$BUILD_TOOLS/badinput.sh"
 counted extra "$BUILD_TOOLS/extra.sh"
+counted realloc "$BUILD_TOOLS/realloc.sh"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -7,6 +7,7 @@
  *
  * Serial output, in this order:
  *   PCIALIGN-START
+ *   PCIALIGN-PAGESIZE <the kernel's PAGE_SIZE>
  *   <pcibars output: PCIBAR/PCIIO/PCIWIN/PCICMD/PCIDEVS lines>
  *   <with pcialign.test=rescan: write "all" to resource_alignment, remove
  *    every device that is not a bridge (base class 0x06), rescan, then
@@ -14,6 +15,21 @@
  *	"RESCAN <what> <result>" lines
  *	<pcibars output again>
  *    before the kernel log dump, so that it includes the rescan>
+ *   <with pcialign.test=remove pcialign.remove=BDF[,BDF...]: remove those
+ *    devices (bridges included, with everything below them), rescan, then
+ *    ("pcialign: remove" and "pcialign: rescan" go to the kernel log first)
+ *	PCIALIGN-REPORT remove
+ *	"RESCAN <what> <result>" lines
+ *	<pcibars output again>>
+ *   <with pcialign.test=hotplug pcialign.hotplug=N [pcialign.wait=S]:
+ *	PCIALIGN-READY hotplug devices=<count> want=<N>
+ *    (after "pcialign: hotplug" to the kernel log)
+ *    (the host hot-adds devices when it sees this line), wait until N more
+ *    devices are in /sys/bus/pci/devices, at most S seconds (default 20),
+ *    polling every 50 ms, then
+ *	PCIALIGN-REPORT hotplug
+ *	HOTPLUG before=<count> after=<count> want=<N> ms=<waited> ok|timeout
+ *	<pcibars output again>>
  *   PCIALIGN-DMESG-BEGIN
  *   <kernel log, one record per line>
  *   PCIALIGN-DMESG-END
@@ -412,13 +428,136 @@ static void test_rescan(void)
 	run("/bin/pcibars");
 }
 
+/*
+ * Value of the first "@key=value" word on the kernel command line, copied
+ * to @buf, or NULL
+ */
+static const char *cmdline_value(const char *key, char *buf, size_t len)
+{
+	char line[4096], *tok, *save;
+	size_t klen = strlen(key);
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	line[n] = '\0';
+	for (tok = strtok_r(line, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (!strncmp(tok, key, klen) && tok[klen] == '=') {
+			snprintf(buf, len, "%s", tok + klen + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static int count_devices(void)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(PCI_DEVICES);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Put "pcialign: @what" into the kernel log, to find the step in dmesg */
+static void kmsg_mark(const char *what)
+{
+	char buf[128];
+	int fd, len;
+
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "pcialign: %s\n", what);
+	if (write(fd, buf, len) != len)
+		printf("PCIERR kmsg mark %s: %s\n", what, strerror(errno));
+	close(fd);
+}
+
+/*
+ * Remove the devices listed in pcialign.remove= (comma separated; a bridge
+ * takes everything below it along), rescan and report the BARs again.
+ */
+static void test_remove(void)
+{
+	char list[1024], path[512], *tok, *save;
+	int ret;
+
+	printf("PCIALIGN-REPORT remove\n");
+	if (!cmdline_value("pcialign.remove", list, sizeof(list))) {
+		printf("RESCAN remove-list missing\n");
+		return;
+	}
+	kmsg_mark("remove");
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		snprintf(path, sizeof(path), "%s/%s/remove", PCI_DEVICES, tok);
+		ret = write_file(path, "1\n");
+		printf("RESCAN remove %s %d\n", tok, ret);
+	}
+	printf("RESCAN-INFO devices-left %d\n", count_devices());
+	kmsg_mark("rescan");
+	ret = write_file(PCI_RESCAN, "1\n");
+	printf("RESCAN rescan %d\n", ret);
+	run("/bin/pcibars");
+}
+
+/*
+ * Let the host hot-add devices: announce readiness, then wait (bounded)
+ * until pcialign.hotplug=N more devices have appeared and report.
+ */
+static void test_hotplug(void)
+{
+	char val[64];
+	int want = 1, secs = 20, before, now, ms = 0;
+
+	if (cmdline_value("pcialign.hotplug", val, sizeof(val)))
+		want = atoi(val);
+	if (cmdline_value("pcialign.wait", val, sizeof(val)))
+		secs = atoi(val);
+	before = count_devices();
+	kmsg_mark("hotplug");
+	printf("PCIALIGN-READY hotplug devices=%d want=%d\n", before, want);
+	fflush(stdout);
+	for (;;) {
+		now = count_devices();
+		if (now - before >= want || ms >= secs * 1000)
+			break;
+		usleep(50000);
+		ms += 50;
+	}
+	printf("PCIALIGN-REPORT hotplug\n");
+	printf("HOTPLUG before=%d after=%d want=%d ms=%d %s\n", before, now,
+	       want, ms, now - before >= want ? "ok" : "timeout");
+	run("/bin/pcibars");
+}
+
 int main(void)
 {
 	setup();
 	printf("\nPCIALIGN-START\n");
+	printf("PCIALIGN-PAGESIZE %ld\n", sysconf(_SC_PAGESIZE));
 	run("/bin/pcibars");
 	if (cmdline_has("pcialign.test=rescan"))
 		test_rescan();
+	if (cmdline_has("pcialign.test=remove"))
+		test_remove();
+	if (cmdline_has("pcialign.test=hotplug"))
+		test_hotplug();
 	dump_dmesg();
 	if (cmdline_has("pcialign.test=badinput"))
 		test_badinput();

@@ -82,12 +82,15 @@ step series           mk series
 step checkpatch       mk checkpatch
 step "kernel arm64"   mk kernel ARCH=arm64
 step "kernel x86_64"  mk kernel ARCH=x86_64
+step "kernel arm64 PCI_PAGE_ALIGN_BARS=y" mk kernel ARCH=arm64 KOUT=build/arm64-pab \
+	KCONFIG_EXTRA="$BUILD_TOOLS/configs/page-align-bars.config"
 if [ -x "$BUILD_TOOLS/demo.sh" ]; then
 	counted demo "$BUILD_TOOLS/demo.sh"
 fi
 counted badinput "$BUILD_TOOLS/badinput.sh"
 counted extra "$BUILD_TOOLS/extra.sh"
 counted realloc "$BUILD_TOOLS/realloc.sh"
+counted pagealign "$BUILD_TOOLS/pagealign.sh"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -2,6 +2,7 @@
 # make kernel / kernel-config / image-path for ARCH=arm64|x86_64.
 #   kernel.sh config       configure $KOUT (default build/$ARCH) from $TREE:
 #                          allnoconfig + configs/common.config + configs/$ARCH.config
+#                          + $KCONFIG_EXTRA (space-separated fragment paths)
 #                          (only when the fragments changed or there is no
 #                          .config), then olddefconfig
 #   kernel.sh build        config + build Image (arm64) / bzImage (x86_64)
@@ -22,6 +23,8 @@ esac
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
 KMAKE=(make -C "$TREE" O="$KOUT" ARCH="$ARCH" CROSS_COMPILE="$CROSS" CC="$KCC")
 FRAGS=("$BUILD_TOOLS/configs/common.config" "$BUILD_TOOLS/configs/$ARCH.config")
+# KCONFIG_EXTRA: more fragments (space-separated paths), merged last
+for f in ${KCONFIG_EXTRA:-}; do FRAGS+=("$f"); done
 
 image_path() {
 	if [ -f "$KOUT/$IMAGE" ]; then

@@ -82,7 +82,7 @@ if [ "${NEGATIVE:-0}" = 1 ] && [ -z "${LOGDIR:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-CHECKS=${CHECKS:-hotadd hotadd-grow hotadd-x86 remove realloc}
+CHECKS=${CHECKS:-hotadd hotadd-grow hotadd-x86 remove realloc fallback}
 NEGATIVE=${NEGATIVE:-0}
 # The warning of "PCI: Fall back to natural alignment for BARs that can't
 # be aligned" (one per BAR, names BDF and BAR)

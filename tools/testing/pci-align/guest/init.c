@@ -8,6 +8,7 @@
  * Serial output, in this order:
  *   PCIALIGN-START
  *   PCIALIGN-PAGESIZE <the kernel's PAGE_SIZE>
+ *   PCIALIGN-RESOURCE-ALIGNMENT [<value of /sys/bus/pci/resource_alignment>]
  *   <pcibars output: PCIBAR/PCIIO/PCIWIN/PCICMD/PCIDEVS lines>
  *   <with pcialign.test=rescan: write "all" to resource_alignment, remove
  *    every device that is not a bridge (base class 0x06), rescan, then
@@ -177,6 +178,20 @@ static int read_ra(char *buf, size_t len)
 		buf[n] = '\0';
 	close(fd);
 	return n;
+}
+
+/* Print the value in effect: PCIALIGN-RESOURCE-ALIGNMENT [<value>] */
+static void print_ra(void)
+{
+	char buf[4096];
+	int n = read_ra(buf, sizeof(buf));
+
+	if (n < 0) {
+		printf("PCIALIGN-RESOURCE-ALIGNMENT-ERROR %d\n", n);
+		return;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("PCIALIGN-RESOURCE-ALIGNMENT [%s]\n", buf);
 }
 
 /* Write @val; returns 0 or -errno */
@@ -551,6 +566,7 @@ int main(void)
 	setup();
 	printf("\nPCIALIGN-START\n");
 	printf("PCIALIGN-PAGESIZE %ld\n", sysconf(_SC_PAGESIZE));
+	print_ra();
 	run("/bin/pcibars");
 	if (cmdline_has("pcialign.test=rescan"))
 		test_rescan();

@@ -4,8 +4,9 @@
   overlay.py tree    (make tree)  rebuild $TREE: pristine base commit + series
   overlay.py save    (make save)  store $TREE's base..HEAD as overlay files
   overlay.py status  report whether $TREE's commits are all saved (exit 1 if not)
-  overlay.py repo-status  list overlay paths that differ from the repository's
-                     HEAD (git status), exit 1 if any: the round-trip check
+  overlay.py repo-status  list overlay paths (series and Kconfig.snippet too) that
+                     differ from the repository's HEAD (git status), exit 1 if
+                     any: the round-trip check
 
 Overlay layout (paths relative to the repository root):
   series             ordered commit list (see SERIES_HEADER below)
@@ -13,8 +14,19 @@ Overlay layout (paths relative to the repository root):
                      git format-patch --stdout --zero-commit --no-signature
                      base..HEAD -- <path>
   <path>             a file the series adds, stored whole
+  Kconfig.snippet    the config entries the series inserts into
+                     drivers/pci/Kconfig: one block per commit that changes it,
+                     each spliced in at its anchor line when `make tree` replays
+                     that commit (see SNIPPET_HEADER below); there is never a
+                     drivers/pci/Kconfig.patch
 Harness files (tools/testing/pci-align/, Makefile, README.md, ...) are never
 part of the overlay, see is_harness().
+
+A commit may change drivers/pci/Kconfig only by inserting one contiguous
+block of whole entries between two existing entries (or at the end), without
+changing existing lines; `make save` refuses anything else.  Write the
+Kconfig change as a normal commit in $TREE and run `make save`, which derives
+the block and its anchor; the exported series has an ordinary Kconfig hunk.
 
 Environment: PCI_ALIGN_ROOT (repo root), TREE (kernel tree, default
 build/linux), FORCE=1 (make tree: replace a tree holding unsaved work).
@@ -44,6 +56,12 @@ EXCLUDE_TOP = {
     "README.md", "Makefile", "BENCHMARKS.md", "series", "Kconfig.snippet",
 }
 EXCLUDE_PREFIXES = ("tools/testing/pci-align/",)
+# The kernel file whose changes are kept in SNIPPET instead of a .patch file.
+KCONFIG = "drivers/pci/Kconfig"
+SNIPPET = "Kconfig.snippet"
+# Top-level overlay files that make save writes (excluded above only so that
+# they are never taken for kernel files); repo-status checks them too.
+OVERLAY_META = ("series", SNIPPET)
 
 DEV_NAME = "PCI Align Developers"
 DEV_EMAIL = "pci-align@example.org"
@@ -78,6 +96,33 @@ SERIES_HEADER = """\
 # committer date equals the author date, so commit ids are reproducible.
 # Comment lines are only allowed here, before the first entry.
 """
+
+SNIPPET_HEADER = """\
+# The config entries the series adds to drivers/pci/Kconfig: one block per
+# commit that changes that file, in series order.  Written by `make save` from
+# $(TREE) base..HEAD and read by `make tree`, which splices each block into
+# drivers/pci/Kconfig when it replays that commit, so the commit (and `make
+# series`) has an ordinary Kconfig hunk.  Edit the kernel tree and re-run
+# `make save` rather than editing this file by hand.
+#
+# Block format:
+#   # commit: <Subject of the series entry that adds the block>
+#   # after: <anchor: a line of drivers/pci/Kconfig as it is before that commit>
+#   <Kconfig text, verbatim: tabs, blank lines, '#' comments; it runs up to
+#    the next '# commit: ' line or the end of this file>
+# Every line that begins with a character other than a space or a tab
+# (config, menuconfig, choice, endchoice, menu, endmenu, comment, if, endif,
+# source, a '#' comment) starts an entry, which runs up to the next such line.
+# The anchor must occur in the file exactly once and start an entry; the
+# block is inserted after that entry, i.e. just before the next line that
+# starts an entry (or at the end of the file).  The first non-blank line of
+# the block must start an entry.  A commit may only insert one such block
+# into drivers/pci/Kconfig; changing or removing its lines is not supported.
+# Everything before the first '# commit: ' line is this comment.
+
+"""
+COMMIT_TAG = "# commit: "
+AFTER_TAG = "# after: "
 
 MBOX_FROM = re.compile(rb"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\n", re.M)
 PATCH_PREFIX = re.compile(r"^\[PATCH[^\]]*\]\s*")
@@ -197,6 +242,135 @@ def parse_series(text, name="series"):
     return entries
 
 
+# ---------------------------------------------------------- Kconfig.snippet
+
+class Block:
+    def __init__(self, subject, anchor, text, line=0):
+        self.subject, self.anchor, self.text, self.line = subject, anchor, text, line
+
+
+def split_lines(text):
+    """Lines of text, each with its newline (the last one may lack it)."""
+    lines = [l + "\n" for l in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def starts_entry(line):
+    """Does this Kconfig line start an entry (see SNIPPET_HEADER)?"""
+    return line[:1] not in ("", " ", "\t", "\n")
+
+
+def format_snippet(blocks):
+    return SNIPPET_HEADER + "".join("%s%s\n%s%s\n%s" % (COMMIT_TAG, b.subject, AFTER_TAG,
+                                                        b.anchor, b.text) for b in blocks)
+
+
+def parse_snippet(text, name=SNIPPET):
+    lines = split_lines(text)
+    i = 0
+    while i < len(lines) and not lines[i].startswith(COMMIT_TAG):
+        if not lines[i].startswith("#") and lines[i].strip():
+            raise Error("%s:%d: expected a comment or a '%s<subject>' line, got %r"
+                        % (name, i + 1, COMMIT_TAG, lines[i]))
+        i += 1
+    blocks = []
+    while i < len(lines):
+        subject = lines[i][len(COMMIT_TAG):].rstrip("\n")
+        if i + 1 >= len(lines) or not lines[i + 1].startswith(AFTER_TAG):
+            raise Error("%s:%d: '%s%s' must be followed by an '%s<anchor line>' line"
+                        % (name, i + 1, COMMIT_TAG, subject, AFTER_TAG))
+        anchor = lines[i + 1][len(AFTER_TAG):].rstrip("\n")
+        j = i + 2
+        while j < len(lines) and not lines[j].startswith(COMMIT_TAG):
+            j += 1
+        b = Block(subject, anchor, "".join(lines[i + 2:j]), i + 1)
+        if not starts_entry(anchor):
+            raise Error("%s:%d: anchor %r does not start a Kconfig entry (it must begin "
+                        "with a character other than a space or a tab)"
+                        % (name, i + 2, anchor))
+        first = [l for l in lines[i + 2:j] if l != "\n"][:1]
+        if not first or not starts_entry(first[0]):
+            raise Error("%s:%d: the block of %r must begin with a line that starts a "
+                        "Kconfig entry (e.g. 'config FOO'), possibly after blank lines"
+                        % (name, i + 3, subject))
+        if not b.text.endswith("\n"):
+            raise Error("%s:%d: the block of %r does not end with a newline"
+                        % (name, j, subject))
+        if any(x.subject == subject for x in blocks):
+            raise Error("%s:%d: a second block for commit %r" % (name, i + 1, subject))
+        blocks.append(b)
+        i = j
+    return blocks
+
+
+def kconfig_insertion(old, new, what):
+    """Return (anchor, text) such that new == splice_block(old, Block(.., anchor, text)).
+
+    Of the ways to read old -> new as one inserted block of lines, take the
+    first one that inserts whole entries after an entry with a unique first
+    line (the anchor)."""
+    rule = ("\nAllowed: a commit may only insert one contiguous block of whole Kconfig "
+            "entries (e.g. 'config FOO' with its attributes and help text) after an "
+            "existing entry, i.e. just before a line that starts an entry or at the end "
+            "of %s, without changing or removing existing lines; split other changes "
+            "into one commit per inserted block (see %s)" % (KCONFIG, SNIPPET))
+    if not old.endswith("\n") or not new.endswith("\n"):
+        raise Error("%s: %s does not end with a newline" % (what, KCONFIG))
+    o, n = split_lines(old), split_lines(new)
+    m = len(n) - len(o)
+    p = 0
+    while p < len(o) and o[p] == n[p]:
+        p += 1
+    s = 0
+    while s < len(o) and o[-1 - s] == n[-1 - s]:
+        s += 1
+    if m <= 0 or len(o) - s > p:
+        raise Error("%s changes %s in a way %s can't store: %s.%s"
+                    % (what, KCONFIG, SNIPPET,
+                       "it removes lines" if m < 0 else "it changes lines" if m == 0 else
+                       "it changes or removes existing lines, or adds lines in several "
+                       "places", rule))
+    ambiguous = None
+    for k in range(len(o) - s, p + 1):   # N[:k] == O[:k], N[k+m:] == O[k:]
+        first = [l for l in n[k:k + m] if l != "\n"][:1]
+        if not first or not starts_entry(first[0]) or \
+                (k < len(o) and not starts_entry(o[k])):
+            continue
+        starts = [i for i in range(k) if starts_entry(o[i])]
+        if not starts:
+            continue
+        anchor = o[starts[-1]]
+        if o.count(anchor) != 1:
+            ambiguous = ambiguous or anchor
+            continue
+        return anchor.rstrip("\n"), "".join(n[k:k + m])
+    if ambiguous:
+        raise Error("%s inserts a block into %s after the entry starting with %r, but "
+                    "that line occurs %d times there, so it can't be the anchor of the "
+                    "block in %s; insert the block after an entry whose first line is "
+                    "unique" % (what, KCONFIG, ambiguous.rstrip("\n"), o.count(ambiguous),
+                                SNIPPET))
+    raise Error("%s inserts lines into %s at line %d, which is not just after an entry, "
+                "or the added lines do not begin with a new entry.%s"
+                % (what, KCONFIG, p + 1, rule))
+
+
+def splice_block(old, block):
+    """Insert block.text into old (drivers/pci/Kconfig) at block.anchor."""
+    o = split_lines(old)
+    hits = [i for i, l in enumerate(o) if l.rstrip("\n") == block.anchor]
+    if len(hits) != 1:
+        raise Error("%s:%d: the anchor of the block of %r, %r, %s in %s as it is before "
+                    "that commit" % (SNIPPET, block.line, block.subject, block.anchor,
+                                     "is missing" if not hits else
+                                     "occurs %d times" % len(hits), KCONFIG))
+    k = hits[0] + 1
+    while k < len(o) and not starts_entry(o[k]):
+        k += 1
+    return "".join(o[:k]) + block.text + "".join(o[k:])
+
+
 # ------------------------------------------------------------ overlay files
 
 def repo_files():
@@ -236,7 +410,9 @@ def parse_mbox(path):
 
 
 def load_overlay():
-    """Read and validate the overlay; return (entries, {subject: [(file, diff)]})."""
+    """Read and validate the overlay.
+
+    Return (entries, {subject: [(file, diff)]}, {subject: Kconfig Block})."""
     spath = os.path.join(ROOT, "series")
     entries = []   # no series file yet: just the base commit
     if os.path.exists(spath):
@@ -273,7 +449,24 @@ def load_overlay():
             if any(pf == f for pf, _ in subjects[subject]):
                 raise Error("%s: two messages with subject %r" % (f, subject))
             subjects[subject].append((f, diff))
-    return entries, subjects
+    if KCONFIG + ".patch" in files:
+        raise Error("%s.patch: changes to %s are kept in %s, not in a .patch file "
+                    "(remove it and re-run 'make save')" % (KCONFIG, KCONFIG, SNIPPET))
+    blocks, order = {}, [e.subject for e in entries]
+    spath = os.path.join(ROOT, SNIPPET)
+    if os.path.exists(spath):
+        with open(spath, encoding="utf-8", errors="surrogateescape", newline="") as f:
+            text = f.read()
+        for b in parse_snippet(text):
+            if b.subject not in subjects:
+                raise Error("%s:%d: block for commit %r, which is not in series"
+                            % (SNIPPET, b.line, b.subject))
+            if blocks and order.index(b.subject) < order.index(list(blocks)[-1]):
+                raise Error("%s:%d: the blocks are not in series order: the block of %r "
+                            "must come before that of %r"
+                            % (SNIPPET, b.line, b.subject, list(blocks)[-1]))
+            blocks[b.subject] = b
+    return entries, subjects, blocks
 
 
 # -------------------------------------------------------------------- save
@@ -305,6 +498,7 @@ def compute_save():
     base_paths = set(git(["ls-tree", "-r", "-z", "--name-only", base]).decode().split("\0"))
 
     entries, touched = [], {}   # touched: path -> [(subject, status)]
+    kconfig = []                # [(commit, subject)] changing KCONFIG
     for c in commits:
         raw = git(["cat-file", "commit", c]).decode("utf-8")
         msg = raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
@@ -332,6 +526,8 @@ def compute_save():
                 raise Error("commit %r touches %s, which collides with the harness / "
                             "repository files of the overlay" % (subject, path))
             touched.setdefault(path, []).append((subject, st))
+            if path == KCONFIG:
+                kconfig.append((c, subject))
             if path not in base_paths and st == "A":
                 e.adds.append(path)
         entries.append(e)
@@ -344,8 +540,26 @@ def compute_save():
         if line:
             meta, path = line.split("\t", 1)
             head_modes[path] = meta.split()[0]
+    blocks = []
+    for c, subject in kconfig:
+        what = "commit %s %r" % (c[:12], subject)
+        modes = [gits(["ls-tree", x, "--", KCONFIG]).split()[:1] for x in (c + "^", c)]
+        if modes[0] != modes[1] or modes[1] != ["100644"]:
+            raise Error("%s deletes %s or changes its mode; %s can only store added "
+                        "lines" % (what, KCONFIG, SNIPPET))
+        old, new = (git(["cat-file", "blob", "%s:%s" % (x, KCONFIG)]).decode(
+            "utf-8", "surrogateescape") for x in (c + "^", c))
+        anchor, text = kconfig_insertion(old, new, what)
+        if any(l.startswith(COMMIT_TAG) for l in split_lines(text)):
+            raise Error("%s adds a line starting with %r to %s, which %s can't store"
+                        % (what, COMMIT_TAG, KCONFIG, SNIPPET))
+        blocks.append(Block(subject, anchor, text))
+    if blocks:
+        files[SNIPPET] = (format_snippet(blocks).encode("utf-8", "surrogateescape"), False)
     for path in sorted(touched):
         hist = touched[path]
+        if path == KCONFIG:
+            continue
         if path in base_paths:
             data = git(FORMAT_PATCH + [base + "..HEAD", "--", path])
             key = path + ".patch"
@@ -395,6 +609,8 @@ def diff_against_repo(files):
     for p in overlay_files():
         if p not in files:
             (obsolete if p.endswith(".patch") or p in owned else stray).append(p)
+    if SNIPPET not in files and os.path.lexists(os.path.join(ROOT, SNIPPET)):
+        obsolete.append(SNIPPET)
     return changed, obsolete, stray
 
 
@@ -481,7 +697,7 @@ def base_cache_ok():
 def cmd_tree():
     if not os.path.isfile(os.path.join(PRISTINE, "Makefile")):
         raise Error("build/pristine missing: run 'make base'")
-    entries, patches = load_overlay()   # validate before touching anything
+    entries, patches, blocks = load_overlay()   # validate before touching anything
     real = os.path.realpath(TREE)
     if real in (os.path.realpath(ROOT), os.path.realpath(PRISTINE)) or \
             os.path.realpath(ROOT).startswith(real + os.sep):
@@ -534,6 +750,27 @@ def cmd_tree():
                 raise Error("%s does not apply for commit %r:\n%s\n(tree left in %s)"
                             % (pfile, e.subject,
                                p.stderr.decode(errors="replace").rstrip(), rel(new)))
+        if e.subject in blocks:
+            b = blocks[e.subject]
+            kpath = os.path.join(new, KCONFIG)
+            with open(kpath, encoding="utf-8", errors="surrogateescape", newline="") as f:
+                ktext = f.read()
+            text = splice_block(ktext, b)
+            try:
+                again = kconfig_insertion(ktext, text, "the block")
+            except Error as err:
+                again = err
+            if again != (b.anchor, b.text):
+                raise Error("%s:%d: the block of %r would not be saved back as it is "
+                            "(%s); the block must be whole entries inserted after "
+                            "the entry that starts with its anchor (tree left in %s)"
+                            % (SNIPPET, b.line, b.subject, again if isinstance(again, Error)
+                               else "make save would store %d line(s) after %r"
+                               % (len(split_lines(again[1])), again[0]), rel(new)))
+            with open(kpath, "w", encoding="utf-8", errors="surrogateescape",
+                      newline="") as f:
+                f.write(text)
+            git(["add", "-f", "--", KCONFIG], cwd=new)
         for a in e.adds:
             dst = os.path.join(new, a)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -554,7 +791,8 @@ def cmd_tree():
 def cmd_repo_status():
     """List overlay paths with uncommitted changes in the repository."""
     out = git(["status", "--porcelain", "-z", "--untracked-files=all"], cwd=ROOT)
-    dirty = [e for e in out.decode().split("\0") if len(e) > 3 and not is_harness(e[3:])]
+    dirty = [e for e in out.decode().split("\0")
+             if len(e) > 3 and (not is_harness(e[3:]) or e[3:] in OVERLAY_META)]
     for e in dirty:
         print(e)
     return 1 if dirty else 0

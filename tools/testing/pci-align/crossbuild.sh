@@ -1,0 +1,137 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Cross-build the objects the series touches, with W=1 and sparse (C=1),
+# in the patched tree and in the pristine 6.12 tree, and compare the
+# warnings.
+#
+#   For each ARCH: defconfig + PCI, PCI_IOV, PCI_PAGE_ALIGN_BARS (where the
+#   tree has it) in build/cross/<arch>{,-base}; build every .o of a .c file
+#   that `git diff base..HEAD` in $TREE touches and that belongs to this
+#   architecture (drivers/, kernel/, include/ users and arch/<srcarch>/).
+#   crossbuild-<arch>-builds         every touched object compiles
+#   crossbuild-<arch>-no-new-warnings  compiler and sparse warnings of the
+#                                    patched objects are the same as those
+#                                    of the pristine objects (file, text;
+#                                    line numbers ignored); new ones are
+#                                    printed
+#
+# Usage: crossbuild.sh [ARCH...]     (default: s390)
+#        ARCH: s390 | powerpc (ppc64le) | arm64 | x86_64 | um
+# Env:   TREE (build/linux), PRISTINE (build/pristine)
+# Output: "PASS: ..."/"FAIL: ..." lines and a summary line.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+TREE=${TREE:-build/linux}
+case "$TREE" in /*) ;; *) TREE=$TOP/$TREE ;; esac
+PRISTINE=${PRISTINE:-$TOP/build/pristine}
+OUT=$TOP/build/cross
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+
+arch_setup() {
+	case "$1" in
+	s390) SRCARCH=s390 CROSS=s390x-linux-gnu- DEFCONFIG=defconfig ;;
+	powerpc|ppc64le) SRCARCH=powerpc CROSS=powerpc64le-linux-gnu-
+		DEFCONFIG=ppc64le_defconfig ;;
+	arm64) SRCARCH=arm64 CROSS=aarch64-linux-gnu- DEFCONFIG=defconfig ;;
+	x86_64) SRCARCH=x86 CROSS= DEFCONFIG=x86_64_defconfig ;;
+	um) SRCARCH=um CROSS= DEFCONFIG=defconfig ;;
+	*) return 1 ;;
+	esac
+	KARCH=$1
+	[ "$1" = ppc64le ] && KARCH=powerpc
+	return 0
+}
+
+kmake() {
+	local src=$1 out=$2
+	shift 2
+	make -C "$src" O="$out" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" "$@"
+}
+
+configure() {
+	local src=$1 out=$2 cfg
+	mkdir -p "$out"
+	[ -f "$out/.config" ] && [ -f "$out/.pci-align-configured" ] && return 0
+	kmake "$src" "$out" -s "$DEFCONFIG" || return 1
+	cfg=$src/scripts/config
+	"$cfg" --file "$out/.config" --enable PCI --enable PCI_IOV \
+		--enable PCI_PAGE_ALIGN_BARS
+	if [ "$KARCH" = um ]; then
+		"$cfg" --file "$out/.config" --enable VIRTIO_UML \
+			--enable UML_PCI_OVER_VIRTIO
+	fi
+	kmake "$src" "$out" -s olddefconfig || return 1
+	touch "$out/.pci-align-configured"
+}
+
+# warnings LOG: normalized "file: warning text" lines (source tree prefix
+# and line numbers removed), sorted
+warnings() {
+	grep -E '(warning|error):' "$1" |
+		sed -E "s#^($TREE|$PRISTINE)/##" |
+		sed -E 's#^([^:]+):[0-9]+:[0-9]+:#\1:#; s#^([^:]+):[0-9]+:#\1:#' |
+		sort
+}
+
+one_arch() {
+	local a=$1 new=$OUT/$1 base=$OUT/$1-base objs log=$OUT/$1.log blog=$OUT/$1-base.log
+	arch_setup "$a" || { fail "crossbuild-$a (unknown arch)"; return; }
+	if ! command -v "${CROSS}gcc" >/dev/null; then
+		fail "crossbuild-$a (no ${CROSS}gcc; run make deps)"
+		return
+	fi
+	echo "--- $a: configuring"
+	if ! configure "$TREE" "$new" || ! configure "$PRISTINE" "$base"; then
+		fail "crossbuild-$a-config"
+		return
+	fi
+	# Build the directories once so that objects() knows what is built
+	kmake "$TREE" "$new" -s -j"$(nproc)" prepare >/dev/null 2>&1
+	kmake "$PRISTINE" "$base" -s -j"$(nproc)" prepare >/dev/null 2>&1
+	objs=$(git -C "$TREE" diff --name-only base..HEAD -- '*.c' |
+		grep -E "^(arch/$SRCARCH/|drivers/|kernel/|lib/)" | sed 's/\.c$/.o/')
+	# Keep those the configuration selects (an object of a disabled
+	# option has no obj-y/obj-m line that is true; make says so)
+	local o built=()
+	for o in $objs; do
+		if kmake "$TREE" "$new" -s "$o" >/dev/null 2>&1; then
+			built+=("$o")
+		else
+			echo "  skip $o (not built for $a with this configuration)"
+		fi
+	done
+	if [ ${#built[@]} -eq 0 ]; then
+		fail "crossbuild-$a-builds (no touched object is built)"
+		return
+	fi
+	echo "  objects: ${built[*]}"
+	# Rebuild from scratch with W=1 C=1 to see every warning
+	for o in "${built[@]}"; do rm -f "$new/$o" "$base/$o"; done
+	if kmake "$TREE" "$new" W=1 C=1 "${built[@]}" >"$log" 2>&1; then
+		pass "crossbuild-$a-builds (${#built[@]} objects)"
+	else
+		tail -n 20 "$log"
+		fail "crossbuild-$a-builds"
+		return
+	fi
+	kmake "$PRISTINE" "$base" W=1 C=1 "${built[@]}" >"$blog" 2>&1
+	local added
+	added=$(comm -13 <(warnings "$blog") <(warnings "$log"))
+	echo "  warnings: $(warnings "$log" | wc -l) patched, $(warnings "$blog" | wc -l) pristine"
+	if [ -z "$added" ]; then
+		pass "crossbuild-$a-no-new-warnings"
+	else
+		echo "$added" | sed 's/^/  new: /'
+		fail "crossbuild-$a-no-new-warnings"
+	fi
+}
+
+mkdir -p "$OUT"
+[ $# -gt 0 ] || set -- s390
+for a in "$@"; do
+	one_arch "$a"
+done
+summary "pci-align crossbuild"

@@ -27,6 +27,12 @@ pcibars run) or the one following a "PCIALIGN-REPORT NAME" line (e.g.
 --page-size defaults to the guest's PAGE_SIZE ("PCIALIGN-PAGESIZE" line),
 else 4096.
 
+VFs (PCIVF lines) are left out of shared_pages and --expect-aligned: their
+BARs are carved out of the PF's VF BAR resource (7-12) at fixed offsets
+(VF k's BAR i at the start of the PF's resource 7+i plus k times the VF
+BAR size), which the kernel can't align, and which counts as a BAR of the
+PF.  --expect-sriov checks that they are where they must be.
+
 Checks (each prints "PASS: <label> <check>" or "FAIL: <label> <check>"):
   always: the run completed (end marker) and the kernel log has no
   Oops/BUG/WARNING/panic; then every --expect-* option given, and with
@@ -66,6 +72,17 @@ REALLOC_LOG_RE = re.compile(r"No\. \d+ try to assign|release child resource|"
                             r"\] released$|can't assign|failed to assign")
 BDF_RE = re.compile(r'\b([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\b')
 BARNAME_RE = re.compile(r'\b(?:BAR (\d+)|(ROM))\b')
+# Kernel log lines that report a problem (--expect-sriov)
+ERROR_RE = re.compile(r"can't|cannot|fail|error|not enough|not assigned|"
+                      r"not claimed|out of range|invalid|no space|disabl|"
+                      r"BUG|WARNING|Oops|bad ", re.IGNORECASE)
+# Messages of the alignment code (pci=resource_alignment)
+ALIGN_MSG_RE = re.compile(r"requesting alignment|realign|resource_alignment|"
+                          r"requested alignment")
+IOV_FIRST = 7
+CMD_DECODE = 0x7        # PCI_COMMAND_IO | _MEMORY | _MASTER
+CMD_MEMORY = 0x2
+SRIOV_CTRL_VFE_MSE = 0x9
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
                     r'Call trace:|general protection fault)')
 
@@ -79,6 +96,7 @@ class Bar:
         self.flags = flags
         self.hwsize = hwsize        # None when unknown
         self.ids = ids
+        self.vf = False             # a VF's BAR (PCIVF line)
 
     @property
     def key(self):
@@ -118,10 +136,17 @@ class Run:
         self.console = []
         self.sysfs = []
         self.hotplug = []
+        self.vfs = {'boot': {}}
+        self.sriov = {'steps': [], 'hwbars': {}, 'cmd': {}, 'ctrl': {},
+                      'vf': {}, 'cap': {}, 'vfs': {}, 'numvfs': {},
+                      'pf': None}
         self.page_size = None
         self.parse()
         self.bars = self.reports.get(report, [])
         self.cmd = self.cmds.get(report, {})
+        self.vf = self.vfs.get(report, {})
+        for b in self.bars:
+            b.vf = b.bdf in self.vf
 
     def parse(self):
         with open(self.path, 'rb') as f:
@@ -155,6 +180,7 @@ class Run:
                 cur = f[1]
                 self.reports.setdefault(cur, [])
                 self.cmds.setdefault(cur, {})
+                self.vfs.setdefault(cur, {})
             elif f[0] == 'PCIALIGN-PAGESIZE' and len(f) > 1:
                 self.page_size = int(f[1])
             elif f[0] == 'HOTPLUG' and len(f) >= 2:
@@ -171,6 +197,34 @@ class Run:
                                      int(f[4], 16), int(f[5], 16), hw, f[7]))
             elif f[0] == 'SYSFS' and len(f) >= 3:
                 self.sysfs.append(line)
+            elif f[0] == 'PCIVF' and len(f) >= 4:
+                self.vfs[cur][f[1]] = (f[2], int(f[3]))
+            elif f[0].startswith('SRIOV'):
+                self.parse_sriov(f)
+
+    def parse_sriov(self, f):
+        """The guest's pcialign.test=sriov lines (see guest/init.c)"""
+        sr = self.sriov
+        kv = dict(x.split('=', 1) for x in f[1:] if '=' in x)
+        if f[0] == 'SRIOV-PF' and len(f) >= 3:
+            sr['pf'] = f[1]
+            sr['ids'] = f[2]
+            sr['want'] = int(kv.get('want', -1))
+            sr['enable'] = kv.get('enable') == '1'
+        elif f[0] == 'SRIOV-CAP':
+            sr['cap'] = {k: int(v, 0) for k, v in kv.items()}
+        elif f[0] == 'SRIOV-HWBAR' and len(f) >= 5:
+            sr['hwbars'][int(f[2])] = (int(f[3], 16), f[4])
+        elif f[0] == 'SRIOV-STEP' and len(f) >= 3:
+            sr['steps'].append((f[1], int(f[2]), ' '.join(f[3:])))
+        elif f[0] in ('SRIOV-CMD', 'SRIOV-CTRL') and len(f) >= 4:
+            sr['cmd' if f[0] == 'SRIOV-CMD' else 'ctrl'][f[1]] = int(f[3], 16)
+        elif f[0] == 'SRIOV-VFS':
+            sr['vfs'] = dict(kv, result=f[-1])
+        elif f[0] == 'SRIOV-VF' and len(f) >= 3:
+            sr['vf'][int(f[1])] = f[2]
+        elif f[0] == 'SRIOV-NUMVFS':
+            sr['numvfs'] = {k: int(v) for k, v in kv.items()}
 
     @property
     def klog(self):
@@ -220,11 +274,203 @@ def placement(run):
 def shared_pages(bars, page):
     owners = {}
     for b in bars:
-        if not b.assigned or b.shadow_rom:
+        if not b.assigned or b.shadow_rom or b.vf:
             continue
         for p in range(b.start // page, b.end // page + 1):
             owners.setdefault(p, set()).add(b.bdf)
     return {p: o for p, o in owners.items() if len(o) > 1}
+
+
+def rid(bdf):
+    """Routing ID (bus << 8 | devfn) of a "dddd:bb:dd.f" name"""
+    _, bus, df = bdf.split(':')
+    dev, fn = df.split('.')
+    return int(bus, 16) << 8 | int(dev, 16) << 3 | int(fn)
+
+
+def sriov_layout(run):
+    """{(k, vf, i): (offset in the PF's resource 7+i, size)} and the PF's
+    VF BAR resources {i: (start, size)} of a run's report"""
+    pf = run.sriov['pf']
+    pfres = {b.idx - IOV_FIRST: (b.start, b.size) for b in run.bars
+             if b.bdf == pf and b.idx >= IOV_FIRST and b.assigned}
+    lay = {}
+    for b in run.bars:
+        if not b.vf or run.vf[b.bdf][0] != pf:
+            continue
+        k = run.vf[b.bdf][1]
+        base = pfres.get(b.idx, (None, 0))[0]
+        lay[(k, b.bdf, b.idx)] = (None if base is None or not b.assigned
+                                  else b.start - base, b.size)
+    return lay, pfres
+
+
+def sriov_checks(run, args, check):
+    """--expect-sriov N and --sriov-ref LOG"""
+    sr = run.sriov
+    want = args.expect_sriov
+    pf = sr['pf']
+    if not pf:
+        check('sriov-pf-found', False, 'no SRIOV-PF line; %s' % '; '.join(
+            '%s %d %s' % st for st in sr['steps']))
+        return
+    cap, hw = sr['cap'], sr['hwbars']
+    print('  sriov: PF %s %s, capability %s' % (pf, sr.get('ids'), ' '.join(
+        '%s=%s' % (k, hex(v) if k in ('pos', 'ctrl', 'vfdid') else v)
+        for k, v in cap.items())))
+    for i, (size, kind) in sorted(hw.items()):
+        print('  sriov: hardware VF BAR %d: 0x%x %s' % (i, size, kind))
+    for name, ret, detail in sr['steps']:
+        print('  sriov: step %s %d %s' % (name, ret, detail))
+    for when in ('before', 'after'):
+        print('  sriov: %s sriov_numvfs: PF command 0x%04x, SR-IOV control '
+              '0x%04x' % (when, sr['cmd'].get(when, -1),
+                          sr['ctrl'].get(when, -1)))
+    mark = klog_after(run.klog, r'pcialign: sriov$')
+    after = mark[1] if mark else []
+    for line in after:
+        print('  log: %s' % line.strip())
+
+    bad = [st for st in sr['steps'] if st[1] != 0]
+    check('sriov-steps-ok', bool(sr['steps']) and not bad,
+          '%d steps%s' % (len(sr['steps']), ''.join(
+              ', %s %d %s' % st for st in bad)))
+    check('sriov-capability-total>=%d' % want,
+          cap.get('total', 0) >= want and cap.get('numvfs', -1) == 0,
+          'TotalVFs %s, NumVFs %s before' % (cap.get('total'),
+                                              cap.get('numvfs')))
+    check('sriov-hw-vf-bars', bool(hw) and all(
+        sz >= 4096 and not sz & (sz - 1) for sz, _ in hw.values()),
+        '%d memory VF BAR(s) sized through the SR-IOV capability%s' % (
+            len(hw), ''.join(', BAR %d 0x%x' % (i, sz)
+                             for i, (sz, _) in sorted(hw.items()))))
+
+    vfs = sr['vfs']
+    nv = sr['numvfs']
+    check('sriov-%d-vfs-enabled' % want,
+          vfs.get('result') == 'ok' and int(vfs.get('found', -1)) == want and
+          nv.get('sysfs') == want and nv.get('cfg') == want,
+          '%s virtfn links after %s ms, sriov_numvfs %s, NumVFs %s' % (
+              vfs.get('found'), vfs.get('ms'), nv.get('sysfs'),
+              nv.get('cfg')))
+    mine = sorted((k, vf) for vf, (p, k) in run.vf.items() if p == pf)
+    check('sriov-%d-vfs-in-report' % want,
+          [vf for _, vf in mine] == [sr['vf'].get(k) for k in range(want)]
+          and len(mine) == want, 'PCIVF: %s; virtfn links: %s' % (
+              ' '.join('%d=%s' % m for m in mine) or 'none',
+              ' '.join('%d=%s' % kv for kv in sorted(sr['vf'].items()))))
+    off, stride = cap.get('offset', 0), cap.get('stride', 0)
+    wrong = [(k, vf) for k, vf in mine
+             if rid(vf) != rid(pf) + off + k * stride]
+    check('sriov-vf-routing-ids', bool(mine) and not wrong,
+          'VF k = PF + %d + k * %d%s' % (off, stride, ''.join(
+              ', VF %d is %s' % w for w in wrong)))
+
+    lay, pfres = sriov_layout(run)
+    total = cap.get('total', 0)
+    detail = []
+    ok = bool(hw)
+    for i, (size, _) in sorted(hw.items()):
+        got = pfres.get(i)
+        if got is None:
+            ok = False
+            detail.append('resource %d unassigned' % (IOV_FIRST + i))
+        else:
+            detail.append('resource %d [0x%x-0x%x] = %d x 0x%x' % (
+                IOV_FIRST + i, got[0], got[0] + got[1] - 1, total, size))
+            if got[1] != size * total:
+                ok = False
+                detail[-1] += ' WRONG SIZE 0x%x' % got[1]
+    check('sriov-pf-vf-bar-resources', ok, ', '.join(detail))
+
+    detail, ok = [], bool(lay) and set(hw) == {i for _, _, i in lay}
+    vfbars = {vf: {i for kk, v, i in lay if v == vf} for _, vf in mine}
+    for vf, idx in sorted(vfbars.items()):
+        if idx != set(hw):
+            ok = False
+            detail.append('%s has BARs %s, hardware %s' % (
+                vf, sorted(idx), sorted(hw)))
+    for (k, vf, i), (offs, size) in sorted(lay.items()):
+        hsize = hw.get(i, (None,))[0]
+        good = offs is not None and hsize is not None and size == hsize \
+            and offs == k * hsize and offs + size <= pfres[i][1]
+        ok &= good
+        detail.append('%s BAR %d: size 0x%x at PF+0x%s%s' % (
+            vf, i, size, '?' if offs is None else '%x' % offs,
+            '' if good else ' WRONG (want size 0x%x at PF+0x%x)' % (
+                hsize or 0, k * (hsize or 0))))
+    check('sriov-vf-bars-inside-pf-vf-bar', ok, '; '.join(detail))
+
+    cb, ca = sr['cmd'].get('before'), sr['cmd'].get('after')
+    tb, ta = sr['ctrl'].get('before'), sr['ctrl'].get('after')
+    if cb is None or ca is None:
+        check('sriov-pf-command', False, 'PCI_COMMAND not read')
+    elif sr.get('enable'):
+        check('sriov-pf-memory-decoding-on-before', bool(cb & CMD_MEMORY),
+              'command 0x%04x' % cb)
+        check('sriov-pf-decoding-unchanged', cb & CMD_DECODE ==
+              ca & CMD_DECODE, 'command 0x%04x -> 0x%04x' % (cb, ca))
+    else:
+        # Without a driver that enabled the PF, sriov_enable() turns its
+        # memory decoding on (pci_enable_resources() of the VF BARs)
+        check('sriov-pf-decoding-after==before|memory',
+              ca & CMD_DECODE == (cb | CMD_MEMORY) & CMD_DECODE,
+              'command 0x%04x -> 0x%04x' % (cb, ca))
+    check('sriov-vf-enable-and-vf-mse',
+          tb is not None and ta is not None and
+          not tb & SRIOV_CTRL_VFE_MSE and
+          ta & SRIOV_CTRL_VFE_MSE == SRIOV_CTRL_VFE_MSE,
+          'SR-IOV control %s -> %s' % (
+              '?' if tb is None else '0x%04x' % tb,
+              '?' if ta is None else '0x%04x' % ta))
+
+    errs = [line for line in after if ERROR_RE.search(line)]
+    check('sriov-no-error-logged', bool(mark) and not errs,
+          'no "pcialign: sriov" mark' if not mark else
+          '%d line(s) after "pcialign: sriov"%s' % (
+              len(after), ''.join(', ' + e.strip() for e in errs)))
+    names = {pf} | {vf for _, vf in mine}
+    errs = [line for line in run.klog if ERROR_RE.search(line) and
+            not CMDLINE_RE.search(line) and
+            set(BDF_RE.findall(line)) & names]
+    check('sriov-no-error-naming-pf-or-vfs', not errs,
+          '%d line(s)%s' % (len(errs), ''.join(', ' + e.strip()
+                                               for e in errs[:4])))
+    vfnames = names - {pf}
+    msgs = [line for line in run.klog if ALIGN_MSG_RE.search(line) and
+            set(BDF_RE.findall(line)) & vfnames]
+    check('sriov-alignment-code-leaves-vfs-alone', not msgs,
+          '%d line(s)%s' % (len(msgs), ''.join(', ' + m.strip()
+                                               for m in msgs[:4])))
+
+
+def sriov_ref_checks(run, ref, refname, check):
+    """--sriov-ref: the same VF layout and PF command values as LOG"""
+    lay, pfres = sriov_layout(run)
+    rlay, rpfres = sriov_layout(ref)
+    diff = sorted(set(lay.items()) ^ set(rlay.items()))
+    check('sriov-same-vf-layout-as-%s' % refname,
+          bool(lay) and not diff and
+          {i: s for i, (_, s) in pfres.items()} ==
+          {i: s for i, (_, s) in rpfres.items()},
+          '%d VF BARs (offset in the PF VF BAR, size)%s' % (
+              len(lay), ''.join(', %s BAR %d: %s' % (
+                  k[1], k[2], ('this 0x%x+0x%x' if k in lay and
+                               lay[k] == v else 'ref 0x%x+0x%x') % (
+                      v[0] or 0, v[1])) for k, v in diff)))
+    mine = (run.sriov['cmd'], run.sriov['ctrl'])
+    theirs = (ref.sriov['cmd'], ref.sriov['ctrl'])
+    check('sriov-same-pf-registers-as-%s' % refname,
+          bool(mine[0]) and mine == theirs,
+          'command %s, SR-IOV control %s; ref: command %s, control %s' % (
+              '/'.join('0x%04x' % mine[0].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % mine[1].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % theirs[0].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % theirs[1].get(w, -1)
+                       for w in ('before', 'after'))))
 
 
 def analyze(run, ref, cmd_ref, args, label):
@@ -277,6 +523,8 @@ def analyze(run, ref, cmd_ref, args, label):
                 m[1] for m in moved if m[0] == b.key))
         if b.shadow_rom:
             notes.append('shadow-rom')
+        if b.vf:
+            notes.append('VF%d-of-%s' % (run.vf[b.bdf][1], run.vf[b.bdf][0]))
         print('%-13s %-5s 0x%-16x 0x%-16x 0x%-8x %-10s %-13s %s' % (
             b.bdf, b.name, b.start, b.end, b.size,
             '?' if b.hwsize is None else '0x%x' % b.hwsize, pg,
@@ -385,8 +633,9 @@ def analyze(run, ref, cmd_ref, args, label):
               detail)
 
     if args.expect_mem_decoding:
+        # A VF's memory space enable is the PF's VF MSE bit
         devs = sorted({b.bdf for b in run.bars if b.idx < ROM_INDEX and
-                       b.assigned and b.hwsize})
+                       b.assigned and b.hwsize and not b.vf})
         off = [d for d in devs if not run.cmd.get(d, 0) & 0x2]
         check('memory-decoding-on', bool(devs) and not off,
               '%d devices with memory BARs%s' % (len(devs), ''.join(
@@ -421,7 +670,7 @@ def analyze(run, ref, cmd_ref, args, label):
     if args.expect_aligned is not None:
         align = args.expect_aligned
         small = [b for b in run.bars if b.assigned and b.idx <= ROM_INDEX and
-                 not b.shadow_rom and b.size < align]
+                 not b.shadow_rom and not b.vf and b.size < align]
         bad = [b for b in small if b.start % align]
         check('bars-below-0x%x-aligned' % align, bool(small) and not bad,
               '%d BARs%s' % (len(small), ''.join(
@@ -515,6 +764,12 @@ def analyze(run, ref, cmd_ref, args, label):
     for want in args.expect_log:
         hits = [line for line in run.klog if want in line]
         check('log-has-"%s"' % want, bool(hits), '%d line(s)' % len(hits))
+
+    if args.expect_sriov is not None:
+        sriov_checks(run, args, check)
+    if args.sriov_ref:
+        sriov_ref_checks(run, Run(args.sriov_ref, args.report),
+                         os.path.basename(args.sriov_ref), check)
     return all(checks)
 
 
@@ -599,6 +854,22 @@ def main():
                          '--expect-align-warnings')
     ap.add_argument('--log-lines', type=int, default=40, metavar='N',
                     help='print at most N matching log lines (default 40)')
+    ap.add_argument('--expect-sriov', type=int, metavar='N',
+                    help='pcialign.test=sriov (use with --report sriov): '
+                    'the guest steps succeeded, N VFs appeared at the '
+                    'routing IDs of the SR-IOV capability, each VF BAR i '
+                    'has the hardware VF BAR size and lies in the PF\'s '
+                    'resource 7+i at VF index times that size, the PF '
+                    'resources are TotalVFs times that size, the PF '
+                    'decoding bits are unchanged (with the guest\'s '
+                    '"enable": memory on before and after; without: only '
+                    'memory turned on), VF Enable and VF MSE are set, no '
+                    'kernel error line after "pcialign: sriov" or naming '
+                    'the PF or a VF, no alignment message for a VF')
+    ap.add_argument('--sriov-ref', metavar='LOG',
+                    help='the same VF BAR layout (offsets in the PF VF '
+                    'BARs, sizes, VF names) and PF command/SR-IOV control '
+                    'values as the sriov report of LOG')
     ap.add_argument('--sysfs', action='store_true',
                     help='turn the guest sysfs test results (SYSFS lines) '
                          'into checks')

@@ -92,6 +92,7 @@ counted badinput "$BUILD_TOOLS/badinput.sh"
 counted extra "$BUILD_TOOLS/extra.sh"
 counted realloc "$BUILD_TOOLS/realloc.sh"
 counted pagealign "$BUILD_TOOLS/pagealign.sh"
+counted sriov "$BUILD_TOOLS/sriov.sh"
 counted crossbuild "$BUILD_TOOLS/crossbuild.sh" s390 powerpc
 
 echo "$PASSED passed, $FAILED failed"

@@ -5,7 +5,7 @@
 #
 # Usage: run-qemu.sh ARCH TOPOLOGY APPEND OUTFILE [extra qemu args...]
 #   ARCH      arm64 | x86_64
-#   TOPOLOGY  seed | small | none | hotplug | rootports
+#   TOPOLOGY  seed | small | none | hotplug | rootports | sriov
 #             (topo_<name> below gives the -device args)
 #   APPEND    extra kernel command line ("" for none), e.g.
 #             "pci=resource_alignment=all pcialign.test=badinput"
@@ -90,6 +90,19 @@ topo_rootports() {
 	echo "-device pci-testdev,bus=rp2,addr=0.1,membar=64"
 	echo "-device pci-testdev,bus=rp3,addr=0.0,multifunction=on,membar=32"
 	echo "-device pci-testdev,bus=rp3,addr=0.1,membar=64"
+}
+
+# sriov: small plus an NVMe controller with SR-IOV (2 VFs at most) behind
+# root port rp9 (00:03.0 on arm64 virt); its VFs are 01:00.1 and 01:00.2
+# (VF offset 1, stride 1).  QEMU 7.2 wants an nvme-subsys, and
+# sriov_vq_flexible >= 2 * sriov_max_vfs, sriov_vi_flexible >=
+# sriov_max_vfs, max_ioqpairs >= sriov_vq_flexible + 2, msix_qsize >=
+# sriov_vi_flexible + 1.
+topo_sriov() {
+	topo_small
+	echo "-device pcie-root-port,id=rp9,chassis=9,slot=9"
+	echo "-device nvme-subsys,id=nvmesubsys9"
+	echo "-device nvme,serial=deadbeef,bus=rp9,addr=0.0,subsys=nvmesubsys9,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,max_ioqpairs=6,msix_qsize=3"
 }
 
 # ---- machine ------------------------------------------------------------

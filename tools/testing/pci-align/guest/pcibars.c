@@ -16,6 +16,9 @@
  *	for I/O BARs (informational).
  *   PCIWIN <bdf> <index> <start> <end> <flags>
  *	for bridge windows (13-16).
+ *   PCIVF  <bdf> <pf> <k>
+ *	for a VF: its PF (the physfn link) and its index k (the PF's
+ *	virtfn<k> link points to it; -1 if none does).
  *   PCICMD <bdf> <command>
  *	the PCI_COMMAND register as found, read before the BARs are sized
  *	(sizing turns decoding off and then restores the register exactly;
@@ -278,6 +281,38 @@ static int is_vf(const char *dir)
 	return access(path, F_OK) == 0;
 }
 
+/* For a VF: "PCIVF <bdf> <pf> <k>" */
+static void report_vf(const char *dir, const char *bdf)
+{
+	char path[1024], link[256], pf[256], *p;
+	ssize_t n;
+	int k;
+
+	snprintf(path, sizeof(path), "%s/physfn", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		printf("PCIERR %s cannot read physfn: %s\n", bdf,
+		       strerror(errno));
+		return;
+	}
+	link[n] = '\0';
+	p = strrchr(link, '/');
+	snprintf(pf, sizeof(pf), "%s", p ? p + 1 : link);
+	for (k = 0; k < 4096; k++) {
+		snprintf(path, sizeof(path), "%s/%s/virtfn%d", SYSFS_PCI, pf, k);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0) {
+			k = -1;
+			break;
+		}
+		link[n] = '\0';
+		p = strrchr(link, '/');
+		if (!strcmp(p ? p + 1 : link, bdf))
+			break;
+	}
+	printf("PCIVF %s %s %d\n", bdf, pf, k);
+}
+
 static void print_size(unsigned long long size, int known)
 {
 	if (known)
@@ -314,7 +349,9 @@ static void report_device(const char *bdf)
 		       strerror(errno));
 
 	vf = is_vf(dir);
-	if (!vf)
+	if (vf)
+		report_vf(dir, bdf);
+	else
 		size_device(dir, bdf, hw);
 
 	for (i = 0; i < WIN_FIRST && i < NRES; i++) {

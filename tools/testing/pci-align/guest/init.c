@@ -217,13 +217,13 @@ static void print_ra(void)
 	printf("PCIALIGN-RESOURCE-ALIGNMENT [%s]\n", buf);
 }
 
-/* Write @val; returns 0 or -errno */
-static int write_ra(const char *val, size_t len)
+/* Write @len bytes of @val to @path in one write(); returns 0 or -errno */
+static int write_buf(const char *path, const char *val, size_t len)
 {
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(RA_FILE, O_WRONLY);
+	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, len);
@@ -233,6 +233,12 @@ static int write_ra(const char *val, size_t len)
 		ret = -EIO;
 	close(fd);
 	return ret;
+}
+
+/* Write @val to resource_alignment; returns 0 or -errno */
+static int write_ra(const char *val, size_t len)
+{
+	return write_buf(RA_FILE, val, len);
 }
 
 static int kmsg_open_at_end(void)
@@ -382,23 +388,10 @@ static void test_badinput(void)
 	printf("SYSFS-END badinput failures=%d\n", failures);
 }
 
-/* Write @val to @path; returns 0 or -errno */
+/* Write the string @val to @path; returns 0 or -errno */
 static int write_file(const char *path, const char *val)
 {
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
+	return write_buf(path, val, strlen(val));
 }
 
 /* Base class of device @bdf from sysfs "class", or -1 */

@@ -93,6 +93,8 @@ counted extra "$BUILD_TOOLS/extra.sh"
 counted realloc "$BUILD_TOOLS/realloc.sh"
 counted pagealign "$BUILD_TOOLS/pagealign.sh"
 counted sriov "$BUILD_TOOLS/sriov.sh"
+counted kselftest "$BUILD_TOOLS/kselftest.sh"
+counted vfio "$BUILD_TOOLS/vfio.sh"
 counted crossbuild "$BUILD_TOOLS/crossbuild.sh" s390 powerpc
 
 echo "$PASSED passed, $FAILED failed"

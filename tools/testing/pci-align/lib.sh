@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Shared helpers for demo.sh and badinput.sh (sourced, not run).
+# Shared helpers for demo.sh, badinput.sh, vfio.sh, ... (sourced, not run).
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../../.." && pwd)
@@ -38,13 +38,40 @@ kernel_for() {
 	printf '%s\n' "$k"
 }
 
-# Rebuild the initramfs when missing or older than the guest sources.
+# initramfs_for ARCH: $INITRD, else build/initramfs-ARCH.cpio.gz
+initramfs_for() {
+	printf '%s\n' "${INITRD:-$HERE/build/initramfs-$1.cpio.gz}"
+}
+
+# ensure_initramfs ARCH: (re)build initramfs_for ARCH when it is missing,
+# older than mkinitramfs.sh, a guest/*.c source or an INITRAMFS_EXTRA
+# source, or was built with another INITRAMFS_EXTRA list (kept in
+# IMAGE.extra).  Extra programs: set INITRD (a name of its own, e.g.
+# build/initramfs-kselftest-arm64.cpio.gz) and INITRAMFS_EXTRA
+# ("SRC:/bin/NAME ...", see mkinitramfs.sh) before boot(); they need not
+# be exported.
 ensure_initramfs() {
-	local arch=$1 img=$HERE/build/initramfs-$1.cpio.gz
-	if [ ! -f "$img" ] || [ "$HERE/guest/init.c" -nt "$img" ] ||
-	   [ "$HERE/guest/pcibars.c" -nt "$img" ] ||
-	   [ "$HERE/mkinitramfs.sh" -nt "$img" ]; then
-		"$HERE/mkinitramfs.sh" "$arch" >/dev/null
+	local arch=$1 img extras=${INITRAMFS_EXTRA:-} f stale=0
+	img=$(initramfs_for "$arch")
+	if [ ! -f "$img" ] || [ "$HERE/mkinitramfs.sh" -nt "$img" ] ||
+	   [ "$(cat "$img.extra" 2>/dev/null)" != "$extras" ]; then
+		stale=1
+	fi
+	for f in "$HERE"/guest/*.c; do
+		[ "$f" -nt "$img" ] && stale=1
+	done
+	for f in $extras; do
+		f=${f%%:*}
+		# a missing source makes mkinitramfs.sh fail, naming it
+		{ [ ! -f "$f" ] || [ "$f" -nt "$img" ]; } && stale=1
+	done
+	[ "$stale" = 1 ] || return 0
+	INITRD=$img INITRAMFS_EXTRA=$extras \
+		"$HERE/mkinitramfs.sh" "$arch" >/dev/null || return 1
+	if [ -n "$extras" ]; then
+		printf '%s\n' "$extras" > "$img.extra"
+	else
+		rm -f "$img.extra"
 	fi
 }
 
@@ -64,7 +91,8 @@ boot() {
 		return 1
 	fi
 	mkdir -p "$LOGDIR"
-	if KERNEL=$kernel "$HERE/run-qemu.sh" "$arch" "$topo" "$append" "$out"; then
+	if KERNEL=$kernel INITRD=$(initramfs_for "$arch") \
+	   "$HERE/run-qemu.sh" "$arch" "$topo" "$append" "$out"; then
 		echo "BOOT-TIME $name $(awk '/^PCIALIGN-BOOT-SECONDS/ { print $2 }' "$out")s"
 		pass "$name boot"
 		return 0

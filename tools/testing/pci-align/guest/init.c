@@ -52,6 +52,15 @@
  *	<pcibars output again, VFs included>
  *    "pcialign: sriov" goes to the kernel log before the first step and
  *    "pcialign: sriov done" after the last>
+ *   <with pcialign.run=PROG[,PROG...] (absolute paths, no arguments):
+ *    each program in turn, after "pcialign: run PROG" to the kernel log,
+ *    its output framed as
+ *	PCIALIGN-RUN-BEGIN <PROG>
+ *	<whatever PROG prints to stdout/stderr>
+ *	PCIALIGN-RUN-END <PROG> rc=<exit status; 127 if it could not be
+ *	    executed, 128 + N if killed by signal N>
+ *    (extra programs get into /bin through INITRAMFS_EXTRA, see
+ *    mkinitramfs.sh)>
  *   PCIALIGN-DMESG-BEGIN
  *   <kernel log, one record per line>
  *   PCIALIGN-DMESG-END
@@ -113,7 +122,8 @@ static void setup(void)
 	klogctl(KLOG_CONSOLE_LEVEL, NULL, 1);
 }
 
-static void run(const char *path)
+/* Run @path without arguments; returns its exit status as a shell would */
+static int run(const char *path)
 {
 	pid_t pid;
 	int status;
@@ -123,10 +133,21 @@ static void run(const char *path)
 	if (pid == 0) {
 		execl(path, path, (char *)NULL);
 		printf("PCIERR cannot exec %s: %s\n", path, strerror(errno));
+		fflush(stdout);
 		_exit(127);
 	}
-	if (pid > 0)
-		waitpid(pid, &status, 0);
+	if (pid < 0) {
+		printf("PCIERR cannot fork for %s: %s\n", path, strerror(errno));
+		return 127;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 127;
 }
 
 static void dump_dmesg(void)
@@ -860,6 +881,25 @@ static void test_sriov(void)
 	run("/bin/pcibars");
 }
 
+/*
+ * pcialign.run=PROG[,PROG...]: run each program, output framed by
+ * PCIALIGN-RUN-BEGIN/PCIALIGN-RUN-END lines
+ */
+static void run_programs(void)
+{
+	char list[1024], what[300], *tok, *save;
+
+	if (!cmdline_value("pcialign.run", list, sizeof(list)))
+		return;
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		snprintf(what, sizeof(what), "run %s", tok);
+		kmsg_mark(what);
+		printf("PCIALIGN-RUN-BEGIN %s\n", tok);
+		printf("PCIALIGN-RUN-END %s rc=%d\n", tok, run(tok));
+	}
+}
+
 int main(void)
 {
 	setup();
@@ -875,6 +915,7 @@ int main(void)
 		test_hotplug();
 	if (cmdline_has("pcialign.test=sriov"))
 		test_sriov();
+	run_programs();
 	dump_dmesg();
 	if (cmdline_has("pcialign.test=badinput"))
 		test_badinput();

@@ -95,7 +95,8 @@ counted pagealign "$BUILD_TOOLS/pagealign.sh"
 counted sriov "$BUILD_TOOLS/sriov.sh"
 counted kselftest "$BUILD_TOOLS/kselftest.sh"
 counted vfio "$BUILD_TOOLS/vfio.sh"
-counted crossbuild "$BUILD_TOOLS/crossbuild.sh" s390 powerpc
+counted crossbuild "$BUILD_TOOLS/crossbuild.sh" s390 powerpc um
+counted qualitygate "$BUILD_TOOLS/qualitygate.sh"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -18,7 +18,9 @@ done
 bad=0
 for p in "${patches[@]}"; do
 	# shellcheck disable=SC2086
-	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --color=never \
+	# Debian's python3 first: scripts/spdxcheck.py, which checkpatch
+	# runs on SPDX lines, needs python3-ply and python3-git
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --color=never \
 		${CHECKPATCH_OPTS:-} "$p" 2>&1) || true
 	total=$(printf '%s\n' "$out" | grep -E '^total: [0-9]+ errors, [0-9]+ warnings' | tail -n1)
 	if [ -z "$total" ]; then

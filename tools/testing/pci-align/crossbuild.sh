@@ -1,20 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Cross-build the objects the series touches, with W=1 and sparse (C=1),
-# in the patched tree and in the pristine 6.12 tree, and compare the
-# warnings.
+# Cross-build the objects the series touches, with W=1 and sparse (C=2:
+# every object is checked, whether or not it had to be recompiled), in the
+# patched tree and in the pristine 6.12 tree, and compare the warnings.
 #
 #   For each ARCH: defconfig + PCI, PCI_IOV, PCI_PAGE_ALIGN_BARS (where the
-#   tree has it) in build/cross/<arch>{,-base}; build every .o of a .c file
-#   that `git diff base..HEAD` in $TREE touches and that belongs to this
-#   architecture (drivers/, kernel/, include/ users and arch/<srcarch>/).
+#   tree has it) in build/cross/<arch>{,-base}; the patched configuration
+#   also enables KUNIT and PCI_ALIGN_KUNIT_TEST so that the KUnit tests
+#   (drivers/pci/tests/pci_align_kunit.c) are compiled and checked too.
+#   Build every .o of a .c file that `git diff base..HEAD` in $TREE
+#   touches and that belongs to this architecture (drivers/, kernel/,
+#   lib/ and arch/<srcarch>/); the pristine tree builds those of them
+#   whose source it has (a file the series adds has no pristine
+#   counterpart, so all its warnings are new).
 #   crossbuild-<arch>-builds         every touched object compiles
 #   crossbuild-<arch>-no-new-warnings  compiler and sparse warnings of the
 #                                    patched objects are the same as those
 #                                    of the pristine objects (file, text;
-#                                    line numbers ignored); new ones are
-#                                    printed
+#                                    line numbers and repeats ignored);
+#                                    new ones are printed
 #
 # Usage: crossbuild.sh [ARCH...]     (default: s390)
 #        ARCH: s390 | powerpc (ppc64le) | arm64 | x86_64 | um
@@ -51,14 +56,26 @@ kmake() {
 		CC="ccache ${CROSS}gcc" "$@"
 }
 
+# configure SRC OUT [kunit]: defconfig + PCI options in OUT (once); with
+# "kunit" (the patched tree), make sure the KUnit tests are enabled too,
+# also in a directory configured before they were
 configure() {
-	local src=$1 out=$2 cfg
+	local src=$1 out=$2 kunit=${3:-} cfg=$1/scripts/config
 	mkdir -p "$out"
-	[ -f "$out/.config" ] && [ -f "$out/.pci-align-configured" ] && return 0
+	if [ -f "$out/.config" ] && [ -f "$out/.pci-align-configured" ]; then
+		[ -n "$kunit" ] || return 0
+		grep -q '^CONFIG_PCI_ALIGN_KUNIT_TEST=y' "$out/.config" &&
+			return 0
+		"$cfg" --file "$out/.config" --enable KUNIT \
+			--enable PCI_ALIGN_KUNIT_TEST
+		kmake "$src" "$out" -s olddefconfig
+		return
+	fi
 	kmake "$src" "$out" -s "$DEFCONFIG" || return 1
-	cfg=$src/scripts/config
 	"$cfg" --file "$out/.config" --enable PCI --enable PCI_IOV \
 		--enable PCI_PAGE_ALIGN_BARS
+	[ -n "$kunit" ] && "$cfg" --file "$out/.config" --enable KUNIT \
+		--enable PCI_ALIGN_KUNIT_TEST
 	if [ "$KARCH" = um ]; then
 		"$cfg" --file "$out/.config" --enable VIRTIO_UML \
 			--enable UML_PCI_OVER_VIRTIO
@@ -68,12 +85,13 @@ configure() {
 }
 
 # warnings LOG: normalized "file: warning text" lines (source tree prefix
-# and line numbers removed), sorted
+# and line numbers removed), sorted, each once (a header's warning is
+# repeated by every object that includes it)
 warnings() {
 	grep -E '(warning|error):' "$1" |
 		sed -E "s#^($TREE|$PRISTINE)/##" |
 		sed -E 's#^([^:]+):[0-9]+:[0-9]+:#\1:#; s#^([^:]+):[0-9]+:#\1:#' |
-		sort
+		sort -u
 }
 
 one_arch() {
@@ -84,7 +102,7 @@ one_arch() {
 		return
 	fi
 	echo "--- $a: configuring"
-	if ! configure "$TREE" "$new" || ! configure "$PRISTINE" "$base"; then
+	if ! configure "$TREE" "$new" kunit || ! configure "$PRISTINE" "$base"; then
 		fail "crossbuild-$a-config"
 		return
 	fi
@@ -108,16 +126,26 @@ one_arch() {
 		return
 	fi
 	echo "  objects: ${built[*]}"
-	# Rebuild from scratch with W=1 C=1 to see every warning
+	# The pristine tree builds those whose source it has
+	local based=()
+	for o in "${built[@]}"; do
+		[ -f "$PRISTINE/${o%.o}.c" ] && based+=("$o")
+	done
+	# Rebuild from scratch with W=1 to see every compiler warning; C=2
+	# runs sparse on every object
 	for o in "${built[@]}"; do rm -f "$new/$o" "$base/$o"; done
-	if kmake "$TREE" "$new" W=1 C=1 "${built[@]}" >"$log" 2>&1; then
+	if kmake "$TREE" "$new" W=1 C=2 "${built[@]}" >"$log" 2>&1; then
 		pass "crossbuild-$a-builds (${#built[@]} objects)"
 	else
 		tail -n 20 "$log"
 		fail "crossbuild-$a-builds"
 		return
 	fi
-	kmake "$PRISTINE" "$base" W=1 C=1 "${built[@]}" >"$blog" 2>&1
+	if [ ${#based[@]} -gt 0 ]; then
+		kmake "$PRISTINE" "$base" W=1 C=2 "${based[@]}" >"$blog" 2>&1
+	else
+		: >"$blog"
+	fi
 	local added
 	added=$(comm -13 <(warnings "$blog") <(warnings "$log"))
 	echo "  warnings: $(warnings "$log" | wc -l) patched, $(warnings "$blog" | wc -l) pristine"

@@ -10,6 +10,8 @@ KERNEL_PKGS="make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross ccac
 	flex bison bc libelf-dev libssl-dev cpio kmod python3 perl"
 ALL_PKGS="$KERNEL_PKGS git xz-utils rsync gzip sparse
 	qemu-system-arm qemu-system-x86 qemu-utils seabios ipxe-qemu busybox-static
+	gnuplot-nox coccinelle python3-sphinx python3-sphinx-rtd-theme
+	python3-ply python3-git
 	gcc-s390x-linux-gnu gcc-powerpc64le-linux-gnu"
 # `make base` needs the Debian kernel source unless KSRC= names another tree.
 [ -n "$KSRC" ] || ALL_PKGS="$ALL_PKGS linux-source-6.12"

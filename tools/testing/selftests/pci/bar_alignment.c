@@ -182,6 +182,14 @@ static int entry_matches(struct audit *a, const char *spec, size_t len,
 	return seg == dseg && bus == dbus && slot == dslot && fn == dfn;
 }
 
+/* What "all" aligns to: max(4 KiB, PAGE_SIZE) */
+static unsigned long long page_align(const struct audit *a)
+{
+	if (a->page_size < SZ_4K)
+		return SZ_4K;
+	return a->page_size;
+}
+
 /*
  * Parse resource_alignment like pci_parse_resource_alignment() does:
  * "[<order>@]<pci_dev>[; ...]", ',' also separating entries, where
@@ -218,9 +226,7 @@ static bool parse_param(struct audit *a)
 
 		if (len == 3 && !strncmp(spec, "all", 3)) {
 			if (!a->align)
-				a->align = order < 0 ?
-					   (a->page_size > SZ_4K ?
-					    a->page_size : SZ_4K) :
+				a->align = order < 0 ? page_align(a) :
 					   1ULL << order;
 		} else {
 			if (order < 0)

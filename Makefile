@@ -15,11 +15,12 @@ export PCI_ALIGN_ROOT := $(ROOT)
 export TREE ARCH KSRC KOUT
 
 .PHONY: help base tree save series checkpatch kernel kernel-config image-path \
-	deps demo check kunit
+	deps demo check kunit bench
 
 help:
 	@echo "Targets: deps base tree save series checkpatch kernel kernel-config"
 	@echo "         image-path demo check kunit"
+	@echo "         bench (address space, BARs moved and probe time; writes BENCHMARKS.md)"
 	@echo "Variables: TREE=$(TREE) ARCH=$(ARCH) KSRC=$(KSRC) KOUT=$(or $(KOUT),build/$(ARCH))"
 
 deps:
@@ -60,6 +61,18 @@ demo:
 kunit:
 	@test -x $(HARNESS)/kunit.sh || { echo "error: $(HARNESS)/kunit.sh missing (not written yet)" >&2; exit 1; }
 	@$(HARNESS)/kunit.sh
+
+# Benchmark of the placements (not part of `make check`'s pass/fail;
+# `bench.sh --check` is its sanity run): builds the arm64 kernels unless
+# KERNEL_arm64 / KERNEL_arm64_pab name images, writes BENCHMARKS.md and
+# bench/address-space.png.
+bench:
+	@test -d $(TREE)/.git || $(MAKE) --no-print-directory tree
+	@test -n "$$KERNEL_arm64" || $(MAKE) --no-print-directory kernel ARCH=arm64
+	@test -n "$$KERNEL_arm64_pab" || $(MAKE) --no-print-directory kernel \
+		ARCH=arm64 KOUT=build/arm64-pab \
+		KCONFIG_EXTRA=$(HARNESS)/configs/page-align-bars.config
+	@$(HARNESS)/bench.sh
 
 check:
 	@$(HARNESS)/check.sh

@@ -18,8 +18,11 @@
 #include <kunit/test.h>
 #include <linux/acpi.h>
 #include <linux/ioport.h>
+#include <linux/ktime.h>
 #include <linux/pci.h>
+#include <linux/printk.h>
 #include <linux/sizes.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "../pci.h"
@@ -94,11 +97,14 @@ struct emu_func {
 	unsigned int mem_off;
 };
 
+struct emu_big;
+
 struct pci_align_emu {
 	struct pci_ops ops;	/* bus->ops leads back to the emulation */
 	unsigned int nr_funcs;
 	struct emu_func funcs[EMU_MAX_FUNCS];
 	struct emu_func *bridge;
+	struct emu_big *big;	/* pci_align_bench: the functions are here */
 #ifdef CONFIG_X86
 	struct pci_sysdata sysdata;
 #endif
@@ -189,12 +195,44 @@ static struct pci_align_emu *to_emu(struct pci_bus *bus)
 	return container_of(bus->ops, struct pci_align_emu, ops);
 }
 
+/*
+ * The large topology of pci_align_bench: PCI-to-PCI bridges on the root
+ * bus, each with a bus full of functions below it, and more functions on
+ * the root bus.  Functions are looked up by bus and devfn directly.
+ */
+#define EMU_BIG_BRIDGES		4
+#define EMU_BIG_ROOT_SLOTS	4	/* after the bridges' slots */
+#define EMU_BIG_FUNCS		(EMU_BIG_BRIDGES * 256 + EMU_BIG_ROOT_SLOTS * 8)
+
+struct emu_big {
+	struct emu_func funcs[EMU_BIG_BRIDGES + EMU_BIG_FUNCS];
+	struct emu_func *root[256];			/* by devfn */
+	struct emu_func *below[EMU_BIG_BRIDGES][256];	/* by devfn */
+};
+
+static struct emu_func *emu_big_find(struct emu_big *big,
+				     unsigned int busnr, unsigned int devfn)
+{
+	unsigned int i, secondary;
+
+	if (busnr == TEST_BUSNR)
+		return big->root[devfn];
+	for (i = 0; i < EMU_BIG_BRIDGES; i++) {
+		secondary = big->root[PCI_DEVFN(i, 0)]->cfg[PCI_SECONDARY_BUS];
+		if (secondary > TEST_BUSNR && busnr == secondary)
+			return big->below[i][devfn];
+	}
+	return NULL;
+}
+
 static struct emu_func *emu_find(struct pci_align_emu *emu,
 				 unsigned int busnr, unsigned int devfn)
 {
 	unsigned int i, secondary = 0;
 	struct emu_func *f;
 
+	if (emu->big)
+		return emu_big_find(emu->big, busnr, devfn);
 	if (emu->bridge && emu->bridge->present)
 		secondary = emu->bridge->cfg[PCI_SECONDARY_BUS];
 
@@ -1459,7 +1497,260 @@ static struct kunit_suite pci_align_bus_test_suite = {
 	.test_cases = pci_align_bus_test_cases,
 };
 
-kunit_test_suites(&pci_align_param_test_suite, &pci_align_bus_test_suite);
+/* ---- pci_align_bench: scan and assign time of a large bus ------------- */
+
+#define BENCH_REPS		9
+
+/* Small BARs of the devices on the large emulated buses */
+static const struct emu_desc pci_align_bench_descs[] = {
+	{ .name = "dev32", .bars = { { 0, BAR_MEM32, 32 },
+				     { 2, BAR_MEM64_PREF, 128 } } },
+	{ .name = "dev64", .bars = { { 0, BAR_MEM32, 64 },
+				     { 2, BAR_MEM64_PREF, 256 } } },
+	{ .name = "dev128", .bars = { { 0, BAR_MEM32, 128 },
+				      { 2, BAR_MEM64_PREF, 32 } } },
+	{ .name = "dev256", .bars = { { 0, BAR_MEM32, 256 },
+				      { 2, BAR_MEM64_PREF, 64 } } },
+};
+
+static const struct emu_desc pci_align_bench_bridge = {
+	.name = "bridge", .bridge = true,
+};
+
+static struct emu_func *emu_big_add(struct emu_big *big, unsigned int *n,
+				    const struct emu_desc *d, unsigned int devfn)
+{
+	struct emu_func *f = &big->funcs[(*n)++];
+
+	/* All eight functions of every slot are present */
+	emu_init_func(f, d, !PCI_FUNC(devfn) && !d->bridge);
+	return f;
+}
+
+/* EMU_BIG_FUNCS devices with small BARs; the bus numbers left to Linux */
+static struct pci_align_emu *emu_big_create(struct kunit *test)
+{
+	struct pci_align_fixture *fix = test->priv;
+	unsigned int i, devfn, n = 0, dev = 0;
+	const struct emu_desc *d;
+	struct pci_align_emu *emu;
+	struct emu_func *f;
+	struct emu_big *big;
+
+	emu = kunit_kzalloc(test, sizeof(*emu), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, emu);
+	big = kunit_kzalloc(test, sizeof(*big), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	emu->ops.read = emu_read;
+	emu->ops.write = emu_write;
+	emu->big = big;
+
+	for (i = 0; i < EMU_BIG_BRIDGES; i++) {
+		f = emu_big_add(big, &n, &pci_align_bench_bridge, PCI_DEVFN(i, 0));
+		f->cfg[PCI_PRIMARY_BUS] = 0;
+		f->cfg[PCI_SECONDARY_BUS] = 0;
+		f->cfg[PCI_SUBORDINATE_BUS] = 0;
+		big->root[PCI_DEVFN(i, 0)] = f;
+		for (devfn = 0; devfn < 256; devfn++) {
+			d = &pci_align_bench_descs[dev++ % 4];
+			big->below[i][devfn] = emu_big_add(big, &n, d, devfn);
+		}
+	}
+	for (devfn = PCI_DEVFN(EMU_BIG_BRIDGES, 0);
+	     devfn < PCI_DEVFN(EMU_BIG_BRIDGES + EMU_BIG_ROOT_SLOTS, 0); devfn++) {
+		d = &pci_align_bench_descs[dev++ % 4];
+		big->root[devfn] = emu_big_add(big, &n, d, devfn);
+	}
+	KUNIT_ASSERT_EQ(test, dev, EMU_BIG_FUNCS);
+	fix->emu = emu;
+	return emu;
+}
+
+struct emu_big_res {
+	struct resource *r;
+	struct pci_dev *dev;
+};
+
+struct emu_big_walk {
+	struct emu_big_res *res;
+	unsigned int n;
+	unsigned int unassigned;
+};
+
+static int emu_big_collect(struct pci_dev *dev, void *data)
+{
+	struct emu_big_walk *w = data;
+	struct resource *r;
+	int i;
+
+	if (dev->subordinate)
+		return 0;
+	for (i = 0; i < PCI_ROM_RESOURCE; i++) {
+		r = pci_resource_n(dev, i);
+		if (!(r->flags & IORESOURCE_MEM) || !resource_size(r))
+			continue;
+		if (!r->parent) {
+			w->unassigned++;
+			continue;
+		}
+		if (w->n < EMU_BIG_FUNCS * 2) {
+			w->res[w->n].r = r;
+			w->res[w->n].dev = dev;
+		}
+		w->n++;
+	}
+	return 0;
+}
+
+static int emu_big_cmp(const void *a, const void *b)
+{
+	const struct emu_big_res *x = a, *y = b;
+
+	if (x->r->start == y->r->start)
+		return 0;
+	return x->r->start < y->r->start ? -1 : 1;
+}
+
+/*
+ * Count the unassigned memory BARs and the pages holding BARs of two
+ * devices; return the span of the host bridge window that is used.
+ */
+static resource_size_t emu_big_check(struct kunit *test,
+				     struct pci_align_emu *emu,
+				     unsigned int *unassigned,
+				     unsigned int *shared)
+{
+	struct emu_big_walk w = { };
+	struct resource *r, *prev;
+	resource_size_t lo = ~(resource_size_t)0, hi = 0;
+	unsigned int i;
+
+	w.res = kunit_kcalloc(test, EMU_BIG_FUNCS * 2, sizeof(*w.res),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w.res);
+	pci_walk_bus(emu->bus, emu_big_collect, &w);
+	KUNIT_ASSERT_EQ(test, w.n + w.unassigned, EMU_BIG_FUNCS * 2);
+
+	sort(w.res, w.n, sizeof(*w.res), emu_big_cmp, NULL);
+	*shared = 0;
+	for (i = 1; i < w.n; i++) {
+		r = w.res[i].r;
+		prev = w.res[i - 1].r;
+		if (w.res[i].dev != w.res[i - 1].dev &&
+		    round_down(r->start, test_page) <=
+		    round_down(prev->end, test_page))
+			(*shared)++;
+	}
+	*unassigned = w.unassigned;
+
+	for (r = emu->window.child; r; r = r->sibling) {
+		lo = min(lo, r->start);
+		hi = max(hi, r->end);
+	}
+	kunit_kfree(test, w.res);
+	return hi > lo ? hi - lo + 1 : 0;
+}
+
+static int pci_align_bench_cmp(const void *a, const void *b)
+{
+	const u64 *x = a, *y = b;
+
+	return *x == *y ? 0 : *x < *y ? -1 : 1;
+}
+
+static u64 pci_align_bench_median(u64 *ns)
+{
+	sort(ns, BENCH_REPS, sizeof(*ns), pci_align_bench_cmp, NULL);
+	return ns[BENCH_REPS / 2];
+}
+
+static void pci_align_bench_restore_loglevel(void *level)
+{
+	console_loglevel = (int)(uintptr_t)level;
+}
+
+/*
+ * Scan and assign EMU_BIG_FUNCS devices with two small BARs each, as
+ * pci_host_probe() does, without and with "all", alternating, BENCH_REPS
+ * times each.  Report the median times and their ratio in one line
+ * ("bench: n=... stock_ns=... all_ns=... ratio=..."), for
+ * tools/testing/pci-align/bench.sh.  The kernel messages are kept off the
+ * console meanwhile: the time is that of the PCI core, not of the console.
+ */
+static void pci_align_test_bench(struct kunit *test)
+{
+	static const char * const params[] = { "off", "all" };
+	unsigned int rep, k, unassigned, shared;
+	u64 ns[2][BENCH_REPS], t0, all, stock;
+	resource_size_t span[2] = { };
+	struct pci_align_fixture *fix = test->priv;
+	struct pci_align_emu *emu;
+	void *level;
+	int ret;
+
+	level = (void *)(uintptr_t)console_loglevel;
+	ret = kunit_add_action_or_reset(test, pci_align_bench_restore_loglevel,
+					level);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+
+	for (rep = 0; rep < BENCH_REPS; rep++) {
+		for (k = 0; k < 2; k++) {
+			/* "off" first in even repetitions, "all" in odd ones */
+			const char *param = params[k ^ (rep & 1)];
+			bool is_all = !strcmp(param, "all");
+
+			emu = emu_big_create(test);
+			pci_align_set(test, param);
+			console_loglevel = min(console_loglevel,
+					       CONSOLE_LOGLEVEL_QUIET);
+			t0 = ktime_get_ns();
+			emu_scan(test, emu, SZ_256M);
+			emu_assign(emu, true);
+			ns[is_all][rep] = ktime_get_ns() - t0;
+			console_loglevel = (int)(uintptr_t)level;
+
+			span[is_all] = emu_big_check(test, emu, &unassigned,
+						     &shared);
+			KUNIT_EXPECT_EQ_MSG(test, unassigned, 0, "%s", param);
+			if (is_all)
+				KUNIT_EXPECT_EQ(test, shared, 0);
+			else
+				KUNIT_EXPECT_GT(test, shared, 0);
+			kunit_info(test, "bench: rep=%u param=%s ns=%llu span=%llu unassigned=%u shared=%u\n",
+				   rep, param, ns[is_all][rep],
+				   (unsigned long long)span[is_all],
+				   unassigned, shared);
+			emu_remove(test, emu);
+			fix->emu = NULL;
+			kunit_kfree(test, emu->big);
+			kunit_kfree(test, emu);
+		}
+	}
+
+	stock = pci_align_bench_median(ns[0]);
+	all = pci_align_bench_median(ns[1]);
+	KUNIT_ASSERT_GT(test, stock, 0);
+	kunit_info(test, "bench: n=%u reps=%u stock_ns=%llu all_ns=%llu ratio=%llu.%03llu stock_span=%llu all_span=%llu\n",
+		   EMU_BIG_FUNCS, BENCH_REPS, stock, all,
+		   div64_u64(all, stock),
+		   div64_u64(all * 1000, stock) % 1000,
+		   (unsigned long long)span[0], (unsigned long long)span[1]);
+}
+
+static struct kunit_case pci_align_bench_test_cases[] = {
+	KUNIT_CASE(pci_align_test_bench),
+	{}
+};
+
+static struct kunit_suite pci_align_bench_test_suite = {
+	.name = "pci_align_bench",
+	.init = pci_align_test_init,
+	.exit = pci_align_test_exit,
+	.test_cases = pci_align_bench_test_cases,
+};
+
+kunit_test_suites(&pci_align_param_test_suite, &pci_align_bus_test_suite,
+		  &pci_align_bench_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for PCI BAR alignment");
 MODULE_LICENSE("GPL");

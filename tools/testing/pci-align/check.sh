@@ -95,6 +95,7 @@ counted pagealign "$BUILD_TOOLS/pagealign.sh"
 counted sriov "$BUILD_TOOLS/sriov.sh"
 counted kselftest "$BUILD_TOOLS/kselftest.sh"
 counted vfio "$BUILD_TOOLS/vfio.sh"
+counted bench "$BUILD_TOOLS/bench.sh" --check
 counted crossbuild "$BUILD_TOOLS/crossbuild.sh" s390 powerpc um
 counted qualitygate "$BUILD_TOOLS/qualitygate.sh"
 

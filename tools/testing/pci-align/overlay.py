@@ -19,8 +19,8 @@ Overlay layout (paths relative to the repository root):
                      each spliced in at its anchor line when `make tree` replays
                      that commit (see SNIPPET_HEADER below); there is never a
                      drivers/pci/Kconfig.patch
-Harness files (tools/testing/pci-align/, Makefile, README.md, ...) are never
-part of the overlay, see is_harness().
+Harness files (tools/testing/pci-align/, Makefile, README.md, BENCHMARKS.md,
+bench/, ...) are never part of the overlay, see is_harness().
 
 A commit may change drivers/pci/Kconfig only by inserting one contiguous
 block of whole entries between two existing entries (or at the end), without
@@ -53,7 +53,8 @@ BASE_CACHE = os.path.join(ROOT, "build/base-git")
 # Top-level names of the repository that are never overlay files.
 EXCLUDE_TOP = {
     ".git", ".ci", ".gitignore", ".gitattributes", "build", "out",
-    "README.md", "Makefile", "BENCHMARKS.md", "series", "Kconfig.snippet",
+    "README.md", "Makefile", "BENCHMARKS.md", "bench", "series",
+    "Kconfig.snippet",
 }
 EXCLUDE_PREFIXES = ("tools/testing/pci-align/",)
 # The kernel file whose changes are kept in SNIPPET instead of a .patch file.

@@ -168,11 +168,18 @@ step_kernel_doc() {
 
 # ---- htmldocs -----------------------------------------------------------
 # make htmldocs of one tree; SPHINXOPTS=-E: read every document again,
-# also in a warm output directory, so that all warnings are reported
+# also in a warm output directory, so that all warnings are reported.
+# 6.12's htmldocs writes the netlink spec pages into the source tree
+# (Documentation/networking/netlink_spec/*.rst, even with O=); cleandocs
+# removes them again, so that the trees stay as make base / make tree left
+# them (the pristine tree is the base commit of the next make tree).
 html_tree() {
-	local t=$1 o=$2 log=$3
+	local t=$1 o=$2 log=$3 rc
 	mkdir -p "$o"
 	make -C "$t" O="$o" SPHINXDIRS=PCI SPHINXOPTS=-E htmldocs >"$log" 2>&1
+	rc=$?
+	make -C "$t" O="$o" cleandocs >>"$log" 2>&1
+	return $rc
 }
 
 step_htmldocs() {

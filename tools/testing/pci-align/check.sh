@@ -84,6 +84,8 @@ step "kernel arm64"   mk kernel ARCH=arm64
 step "kernel x86_64"  mk kernel ARCH=x86_64
 step "kernel arm64 PCI_PAGE_ALIGN_BARS=y" mk kernel ARCH=arm64 KOUT=build/arm64-pab \
 	KCONFIG_EXTRA="$BUILD_TOOLS/configs/page-align-bars.config"
+step "kernel arm64 64K pages" mk kernel ARCH=arm64 KOUT=build/arm64-64k \
+	KCONFIG_EXTRA="$BUILD_TOOLS/configs/arm64-64k.config"
 counted kunit         "$BUILD_TOOLS/kunit.sh"
 if [ -x "$BUILD_TOOLS/demo.sh" ]; then
 	counted demo "$BUILD_TOOLS/demo.sh"

@@ -20,6 +20,12 @@
 #                   packs small BARs; x86_64: SeaBIOS' placement)
 #   <arch>-ks-all   pci=resource_alignment=all: bars_aligned and
 #                   no_shared_4k_page pass (not skipped), 0 shared pages
+#   arm64-64k-none  a kernel with 64 KiB pages (build/arm64-64k,
+#                   configs/arm64-64k.config; SKIP without it), no
+#                   parameter: no_shared_page is skipped and lists the
+#                   64 KiB pages analyze.py counts as shared (>= 1)
+#   arm64-64k-all   the same kernel with "all": aligned to 64 KiB,
+#                   bars_aligned, no_shared_4k_page and no_shared_page pass
 #   arm64-ks-30     pci=resource_alignment=30@all, where no BAR fits
 #                   1 GiB-aligned and the kernel falls back to natural
 #                   alignment: bars_aligned fails and names every BAR the
@@ -28,7 +34,8 @@
 #
 # Usage: kselftest.sh
 # Env:   ARCHES (default "arm64 x86_64"), TREE, KERNEL_<arch>, LOGDIR,
-#        TIMEOUT (see lib.sh / demo.sh)
+#        TIMEOUT (see lib.sh / demo.sh), KERNEL_arm64_64k (default
+#        build/arm64-64k/arch/arm64/boot/Image)
 # Output: the test's KTAP per boot, "PASS: ..."/"FAIL: ..." per check and
 #         "pci-align kselftest: N passed, N failed".  Exit 1 on failure.
 set -uo pipefail
@@ -139,6 +146,44 @@ for arch in $ARCHES; do
 			fail "$label no-shared-page-listed ($listed listed)"
 	fi
 done
+
+# 64 KiB pages: "all" aligns to PAGE_SIZE, and no_shared_page (a PAGE_SIZE
+# page shared by two devices) runs instead of being skipped
+K64=${KERNEL_arm64_64k:-$TOP/build/arm64-64k/arch/arm64/boot/Image}
+case " $ARCHES " in *" arm64 "*)
+	if [ ! -f "$K64" ]; then
+		echo "SKIP: arm64-64k (no kernel $K64; make kernel ARCH=arm64 KOUT=build/arm64-64k KCONFIG_EXTRA=\$PWD/tools/testing/pci-align/configs/arm64-64k.config)"
+	else
+		if KERNEL_arm64=$K64 run_boot arm64-64k-none arm64 ""; then
+			label=arm64-64k-none
+			expect "$label" "$KTAP" no_shared_page skip
+			pg=$(tr -d '\r' < "$LOGDIR/$label.log" |
+				sed -n 's/^PCIALIGN-PAGESIZE //p')
+			[ "$pg" = 65536 ] && pass "$label page-size 65536" ||
+				fail "$label page-size 65536 (got '$pg')"
+			listed=$(grep -c '^# page 0x[0-9a-f]* (0x10000 bytes) shared by' <<< "$KTAP")
+			counted_here=$(python3 "$A" --label "$label" "$LOGDIR/$label.log" 2>/dev/null |
+				sed -n 's/^VERDICT .* shared_pages_65536=\([0-9]*\).*/\1/p')
+			if [ "$listed" -ge 1 ] && [ "$listed" = "$counted_here" ]; then
+				pass "$label lists-shared-64k-pages ($listed, analyze.py $counted_here)"
+			else
+				fail "$label lists-shared-64k-pages (kselftest $listed, analyze.py '$counted_here')"
+			fi
+		fi
+		if KERNEL_arm64=$K64 run_boot arm64-64k-all arm64 \
+			"pci=resource_alignment=all"; then
+			label=arm64-64k-all
+			expect "$label" "$KTAP" bars_aligned ok
+			expect "$label" "$KTAP" no_shared_4k_page ok
+			expect "$label" "$KTAP" no_shared_page ok
+			grep -q '^# resource_alignment "all": align to 0x10000;' <<< "$KTAP" &&
+				pass "$label aligns-to-64k" || fail "$label aligns-to-64k"
+			[ "$RC" = 0 ] && pass "$label exit-status 0" ||
+				fail "$label exit-status 0 (got '$RC')"
+		fi
+	fi
+	;;
+esac
 
 # A live failure: 30@all can't be met, the fallback leaves BARs unaligned.
 # The "not ok" of bars_aligned is what this boot must show, so its KTAP

@@ -88,9 +88,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sysfs.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RA_FILE		"/sys/bus/pci/resource_alignment"
-#define PCI_DEVICES	"/sys/bus/pci/devices"
 #define PCI_RESCAN	"/sys/bus/pci/rescan"
 #define PCI_BASE_CLASS_BRIDGE 0x06
 #define KLOG_READ_ALL	3
@@ -418,20 +419,9 @@ static int write_file(const char *path, const char *val)
 /* Base class of device @bdf from sysfs "class", or -1 */
 static int base_class(const char *bdf)
 {
-	char path[512], buf[32];
-	ssize_t n;
-	int fd;
+	long class = read_attr(bdf, "class");
 
-	snprintf(path, sizeof(path), "%s/%s/class", PCI_DEVICES, bdf);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return (strtoul(buf, NULL, 16) >> 16) & 0xff;
+	return class < 0 ? -1 : (class >> 16) & 0xff;
 }
 
 /*
@@ -642,24 +632,6 @@ static unsigned int find_sriov(int fd)
 }
 
 /* Read a small sysfs attribute of @bdf as a number (base 0), or -1 */
-static long read_attr(const char *bdf, const char *name)
-{
-	char path[512], buf[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", PCI_DEVICES, bdf, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 0);
-}
-
 /* First device (in name order) with sriov_totalvfs > 0, copied to @bdf */
 static int find_pf(char *bdf, size_t len)
 {

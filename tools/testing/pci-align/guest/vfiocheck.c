@@ -53,7 +53,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
-#define SYSFS_PCI		"/sys/bus/pci/devices"
+#include "sysfs.h"
+
 #define PCI_DRIVERS_PROBE	"/sys/bus/pci/drivers_probe"
 #define VFIO_CONTAINER_DEV	"/dev/vfio/vfio"
 #define IORESOURCE_MEM		0x200
@@ -90,24 +91,6 @@ static int write_attr(const char *path, const char *val)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
-static long read_hex_attr(const char *bdf, const char *name)
-{
-	char path[512], buf[32];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/%s", bdf, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 16);
-}
-
 /* Name of the driver bound to @bdf, "" if none */
 static void current_driver(const char *bdf, char *buf, size_t len)
 {
@@ -116,7 +99,7 @@ static void current_driver(const char *bdf, char *buf, size_t len)
 	char *slash;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/driver", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0)
 		return;
@@ -130,7 +113,7 @@ static int bind_vfio(const char *bdf)
 	char path[512], drv[512];
 	int ret;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/driver_override", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
 	ret = write_attr(path, "vfio-pci");
 	if (ret) {
 		err(bdf, "driver_override", -ret);
@@ -140,7 +123,7 @@ static int bind_vfio(const char *bdf)
 	if (!strcmp(drv, "vfio-pci"))
 		return 0;
 	if (drv[0]) {
-		snprintf(path, sizeof(path), SYSFS_PCI "/%s/driver/unbind",
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind",
 			 bdf);
 		ret = write_attr(path, bdf);
 		if (ret) {
@@ -162,7 +145,7 @@ static int group_of(const char *bdf)
 	char path[512], link[512], *slash;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/iommu_group", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0) {
 		err(bdf, "iommu_group", n < 0 ? errno : ENOENT);
@@ -182,7 +165,7 @@ static int sysfs_bar(const char *bdf, int bar, unsigned long long *start,
 	int i, ret = 0;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/resource", bdf);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/resource", bdf);
 	fp = fopen(path, "r");
 	if (!fp)
 		return 0;
@@ -295,7 +278,7 @@ static void check_device(const char *bdf, long page)
 	if (grp < 0)
 		return;
 	printf("VFIO-DEV %s %04lx:%04lx group=%d\n", bdf,
-	       read_hex_attr(bdf, "vendor"), read_hex_attr(bdf, "device"), grp);
+	       read_attr(bdf, "vendor"), read_attr(bdf, "device"), grp);
 
 	container = open(VFIO_CONTAINER_DEV, O_RDWR);
 	if (container < 0) {
@@ -373,17 +356,17 @@ int main(int argc, char **argv)
 		for (i = 1; i < argc; i++)
 			check_device(argv[i], page);
 	} else {
-		d = opendir(SYSFS_PCI);
+		d = opendir(PCI_DEVICES);
 		if (!d) {
-			perror(SYSFS_PCI);
+			perror(PCI_DEVICES);
 			return 1;
 		}
 		while ((de = readdir(d)) && n < MAX_DEVS) {
 			const char *bdf = de->d_name;
 
 			if (bdf[0] == '.' ||
-			    read_hex_attr(bdf, "vendor") != TESTDEV_VENDOR ||
-			    read_hex_attr(bdf, "device") != TESTDEV_DEVICE)
+			    read_attr(bdf, "vendor") != TESTDEV_VENDOR ||
+			    read_attr(bdf, "device") != TESTDEV_DEVICE)
 				continue;
 			devs[n++] = strdup(de->d_name);
 		}

@@ -43,7 +43,7 @@ import subprocess
 import sys
 
 ROOT = os.path.abspath(os.environ.get("PCI_ALIGN_ROOT") or
-                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.."))
+                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../.."))
 TREE = os.path.join(ROOT, os.environ.get("TREE") or "build/linux")
 PRISTINE = os.path.join(ROOT, "build/pristine")
 # .git of a tree holding only the base commit, reused by `make tree`;

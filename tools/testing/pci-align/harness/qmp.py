@@ -1,24 +1,16 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Send HMP commands to a running QEMU through its QMP socket.
 
-Usage: qmp.py SOCKET 'HMP COMMAND' ['HMP COMMAND' ...]
-
-e.g.   qmp.py /tmp/q.sock 'device_add pci-testdev,bus=rp1,addr=0.0,membar=32'
-
-Each command goes through QMP's human-monitor-command, in order.  Prints
-one line per command:
+Qmp(path).hmp('device_add pci-testdev,bus=rp1,addr=0.0,membar=32') sends
+one command through QMP's human-monitor-command.  HMP reports failure as
+text ("Error: ..."), which counts as an error, as does a QMP error reply.
+qemu.py writes one line per command to the boot's LOG.host:
 
   HOST <seconds> ok|error <command> [-> <HMP output or QMP error>]
-
-HMP reports failure as text ("Error: ..."), which counts as an error, as
-does a QMP error reply.  Exit status: 0 if every command succeeded, 1 if
-any failed, 2 if the socket could not be used.
 """
 
 import json
 import socket
-import sys
 import time
 
 
@@ -48,44 +40,21 @@ class Qmp:
         line, self.buf = self.buf.split(b'\n', 1)
         return json.loads(line)
 
+    def hmp(self, command):
+        """(ok, output) of one HMP command through human-monitor-command"""
+        try:
+            r = self.call({'execute': 'human-monitor-command',
+                           'arguments': {'command-line': command}})
+        except (OSError, ValueError) as e:
+            r = {'error': {'desc': str(e)}}
+        if 'error' in r:
+            return False, r['error'].get('desc', str(r['error']))
+        out = str(r['return']).strip()
+        return not out.lower().startswith('error'), out
+
     def call(self, cmd):
         self.sock.sendall(json.dumps(cmd).encode() + b'\n')
         while True:
             msg = self.recv()
             if 'return' in msg or 'error' in msg:
                 return msg              # events are skipped
-
-
-def main():
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    start = time.monotonic()
-    try:
-        qmp = Qmp(sys.argv[1])
-    except (OSError, ValueError) as e:
-        print('HOST %.2f error connect %s -> %s' % (
-            time.monotonic() - start, sys.argv[1], e))
-        return 2
-    ok = True
-    for cmd in sys.argv[2:]:
-        try:
-            r = qmp.call({'execute': 'human-monitor-command',
-                          'arguments': {'command-line': cmd}})
-        except (OSError, ValueError) as e:
-            r = {'error': {'desc': str(e)}}
-        if 'error' in r:
-            good, out = False, r['error'].get('desc', str(r['error']))
-        else:
-            out = str(r['return']).strip()
-            good = not out.lower().startswith('error')
-        ok &= good
-        print('HOST %.2f %s %s%s' % (time.monotonic() - start,
-                                     'ok' if good else 'error', cmd,
-                                     ' -> ' + out.replace('\n', ' | ')
-                                     if out else ''), flush=True)
-    return 0 if ok else 1
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -21,32 +21,19 @@
 #                                    line numbers and repeats ignored);
 #                                    new ones are printed
 #
-# Usage: crossbuild.sh [ARCH...]     (default: s390)
-#        ARCH: s390 | powerpc (ppc64le) | arm64 | x86_64 | um
-# Env:   TREE (build/linux), PRISTINE (build/pristine)
-# Output: "PASS: ..."/"FAIL: ..." lines and a summary line.
-set -uo pipefail
+# Usage: crossbuild.sh [MACHINE...]  (default: s390)
+#        MACHINE: an entry of harness/machines.py (cross compiler,
+#        ARCH, defconfig come from there)
+# Output: KTAP results (steps/lib.sh).
 . "$(dirname "$0")/lib.sh"
+set -uo pipefail
 
-TREE=${TREE:-build/linux}
-case "$TREE" in /*) ;; *) TREE=$TOP/$TREE ;; esac
-PRISTINE=${PRISTINE:-$TOP/build/pristine}
-OUT=$TOP/build/cross
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+OUT=$BUILD/cross
 
+# arch_setup MACHINE: the facts of harness/machines.py (steps/lib.sh)
 arch_setup() {
-	case "$1" in
-	s390) SRCARCH=s390 CROSS=s390x-linux-gnu- DEFCONFIG=defconfig ;;
-	powerpc|ppc64le) SRCARCH=powerpc CROSS=powerpc64le-linux-gnu-
-		DEFCONFIG=ppc64le_defconfig ;;
-	arm64) SRCARCH=arm64 CROSS=aarch64-linux-gnu- DEFCONFIG=defconfig ;;
-	x86_64) SRCARCH=x86 CROSS= DEFCONFIG=x86_64_defconfig ;;
-	um) SRCARCH=um CROSS= DEFCONFIG=defconfig ;;
-	*) return 1 ;;
-	esac
-	KARCH=$1
-	[ "$1" = ppc64le ] && KARCH=powerpc
-	return 0
+	machine "$1" || return 1
+	KARCH=$M_ARCH SRCARCH=$M_SRCARCH CROSS=$M_CROSS DEFCONFIG=$M_DEFCONFIG
 }
 
 kmake() {
@@ -96,7 +83,7 @@ warnings() {
 
 one_arch() {
 	local a=$1 new=$OUT/$1 base=$OUT/$1-base objs log=$OUT/$1.log blog=$OUT/$1-base.log
-	arch_setup "$a" || { fail "crossbuild-$a (unknown arch)"; return; }
+	arch_setup "$a" || { fail "crossbuild-$a (not in the machine table)"; return; }
 	if ! command -v "${CROSS}gcc" >/dev/null; then
 		fail "crossbuild-$a (no ${CROSS}gcc; run make deps)"
 		return
@@ -162,4 +149,4 @@ mkdir -p "$OUT"
 for a in "$@"; do
 	one_arch "$a"
 done
-summary "pci-align crossbuild"
+finish

@@ -8,10 +8,8 @@
 # compared without line numbers; a file the series adds has no pristine
 # counterpart, so all its reports are new).
 #
-#   crossbuild-<arch>-*      (step "sparse") crossbuild.sh for QG_ARCHS
-#                            (x86_64 arm64): every touched object, the
-#                            KUnit tests included, built with W=1 and
-#                            sparse (C=2), no new warnings
+#   (sparse and W=1: the step "sparse" of make check, crossbuild.sh for
+#   x86_64 and arm64: every touched object, the KUnit tests included)
 #   qualitygate-coccicheck   every scripts/coccinelle/**/*.cocci (the set
 #                            `make coccicheck` runs, honouring each
 #                            script's Options:/Requires: lines) in report
@@ -38,22 +36,18 @@
 #   qualitygate-maintainers-new-files  every file the series adds is
 #                            covered by PCI SUBSYSTEM
 #
-# Usage: qualitygate.sh [STEP...]   STEP: sparse coccicheck kernel-doc
+# Usage: qualitygate.sh [STEP...]   STEP: coccicheck kernel-doc
 #                                   htmldocs get-maintainer maintainers
 #                                   (default all)
-# Env:   TREE (build/linux), PRISTINE (build/pristine), SERIES (out/series;
-#        made with `make series` when missing), QG_ARCHS ("x86_64 arm64"),
+# Env:   SERIES (out/series; made with series.sh when missing),
 #        QG_HTMLDOCS=0, QG_PCI_EVERY_PATCH=1
-# Output: "PASS: ..."/"FAIL: ..." lines and a summary line; logs and
+# Output: KTAP results (steps/lib.sh); logs and
 #         reports in build/qualitygate/.
-set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+set -uo pipefail
 
-TREE=${TREE:-build/linux}
-case "$TREE" in /*) ;; *) TREE=$TOP/$TREE ;; esac
-PRISTINE=${PRISTINE:-$TOP/build/pristine}
-SERIES=${SERIES:-$TOP/out/series}
-OUT=$TOP/build/qualitygate
+SERIES=${SERIES:-$ROOT/out/series}
+OUT=$BUILD/qualitygate
 mkdir -p "$OUT"
 
 # Touched files that exist in the patched tree, relative to it
@@ -266,8 +260,8 @@ step_get_maintainer() {
 	local p n got files f a sec secs note
 	echo "--- get_maintainer"
 	if ! ls "$SERIES"/0001-*.patch >/dev/null 2>&1; then
-		make -s -C "$TOP" series >/dev/null || {
-			fail "qualitygate-get-maintainer (make series failed)"
+		"$STEPS/series.sh" >/dev/null || {
+			fail "qualitygate-get-maintainer (series.sh failed)"
 			return
 		}
 	fi
@@ -333,15 +327,9 @@ step_maintainers() {
 }
 
 [ $# -gt 0 ] ||
-	set -- sparse coccicheck kernel-doc htmldocs get-maintainer maintainers
+	set -- coccicheck kernel-doc htmldocs get-maintainer maintainers
 for s in "$@"; do
 	case "$s" in
-	sparse)
-		echo "--- sparse (C=2) and W=1: crossbuild.sh ${QG_ARCHS:-x86_64 arm64}"
-		# shellcheck disable=SC2086
-		TREE=$TREE PRISTINE=$PRISTINE counted "$HERE/crossbuild.sh" \
-			${QG_ARCHS:-x86_64 arm64}
-		;;
 	coccicheck) step_coccicheck ;;
 	kernel-doc) step_kernel_doc ;;
 	htmldocs) step_htmldocs ;;
@@ -350,4 +338,4 @@ for s in "$@"; do
 	*) fail "qualitygate-$s (unknown step)" ;;
 	esac
 done
-summary "pci-align qualitygate"
+finish

@@ -39,31 +39,20 @@
 #
 # Usage: kselftest-selfcheck.sh
 # Env:   TREE  kernel tree with the selftest (default build/linux)
-# Output: "PASS: kselftest-selfcheck <name>"/"FAIL: ..." lines, then
-#         "kselftest-selfcheck: N passed, N failed"; exits 1 if any failed.
+# Output: KTAP results "kselftest-selfcheck <name>" (steps/lib.sh);
+#         exits 1 if any failed.
 # shellcheck disable=SC2317 # the checks are called through expect()
+# shellcheck source=tools/testing/pci-align/steps/lib.sh
+. "$(dirname "$0")/lib.sh"
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../../.." && pwd)
-TREE=${TREE:-build/linux}
-case "$TREE" in /*) ;; *) TREE=$ROOT/$TREE ;; esac
 SELFTESTS=$TREE/tools/testing/selftests
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS
-
-NPASS=0
-NFAIL=0
-pass() { echo "PASS: kselftest-selfcheck $*"; NPASS=$((NPASS + 1)); }
-fail() { echo "FAIL: kselftest-selfcheck $*"; NFAIL=$((NFAIL + 1)); }
+check_pass() { pass "kselftest-selfcheck $*"; }
+check_fail() { fail "kselftest-selfcheck $*"; }
 
 TMP=$(mktemp -d /tmp/kselftest-selfcheck.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-finish() {
-	echo "kselftest-selfcheck: $NPASS passed, $NFAIL failed"
-	[ "$NFAIL" -eq 0 ] || exit 1
-	exit 0
-}
 
 # --- synthetic trees -------------------------------------------------------
 
@@ -123,9 +112,9 @@ expect() {
 	local name=$1
 	shift
 	if "$@"; then
-		pass "$name"
+		check_pass "$name"
 	else
-		fail "$name"
+		check_fail "$name"
 		echo "    (expected: $*; exit status $RC)"
 		show
 	fi
@@ -143,20 +132,20 @@ skipped() { grep -qE "^ok $1 global\\.$2 # SKIP " "$OUT"; }
 
 BIN=$TMP/host/bar_alignment
 if ! [ -f "$SELFTESTS/pci/bar_alignment.c" ]; then
-	fail "build (no $SELFTESTS/pci/bar_alignment.c; TREE=$TREE)"
+	check_fail "build (no $SELFTESTS/pci/bar_alignment.c; TREE=$TREE)"
 	finish
 fi
 mkdir -p "$TMP/host"
 if make -C "$SELFTESTS/pci" OUTPUT="$TMP/host" > "$TMP/build.log" 2>&1 &&
    [ -x "$BIN" ]; then
 	if grep -q 'warning:' "$TMP/build.log"; then
-		fail build-no-warnings
+		check_fail build-no-warnings
 		cat "$TMP/build.log"
 	else
-		pass build-no-warnings
+		check_pass build-no-warnings
 	fi
 else
-	fail build
+	check_fail build
 	cat "$TMP/build.log"
 	finish
 fi

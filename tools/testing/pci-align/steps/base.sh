@@ -1,8 +1,9 @@
 #!/bin/bash
 # make base: make sure build/pristine holds the pristine Linux 6.12 tree.
 #   KSRC=<dir>  use that 6.12-based source tree instead of the Debian tarball.
-# shellcheck source=tools/testing/pci-align/buildlib.sh
-. "$(dirname "$0")/buildlib.sh"
+# shellcheck source=tools/testing/pci-align/steps/lib.sh
+. "$(dirname "$0")/lib.sh"
+set -euo pipefail
 
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 STAMP=$ROOT/build/.pristine-source   # outside the tree: it must not enter the base commit

@@ -5,12 +5,13 @@
 # exactly $TREE's HEAD tree.
 #   V=<n>              reroll count (format-patch -v <n>)
 #   SUBJECT_PREFIX=..  e.g. "RFC PATCH" (default PATCH)
-# shellcheck source=tools/testing/pci-align/buildlib.sh
-. "$(dirname "$0")/buildlib.sh"
+# shellcheck source=tools/testing/pci-align/steps/lib.sh
+. "$(dirname "$0")/lib.sh"
+set -euo pipefail
 
 need_tree
 OUTDIR=$ROOT/out/series
-COVER=$BUILD_TOOLS/cover-letter.txt
+COVER=$STEPS/cover-letter.txt
 base=$(base_commit)
 n=$(git -C "$TREE" rev-list --count "$base..HEAD")
 [ "$n" -gt 0 ] || die "$TREE has no commits on top of base"

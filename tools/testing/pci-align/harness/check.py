@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make check: every step in order, as one KTAP document.
+
+PLAN lists the steps: (name, function).  Each step is one test of the
+document; its results are subtests (nested KTAP of kunit.py and of the
+kselftest included as they are).  Blocks are printed as each step ends;
+the whole document goes to build/check/check.ktap, and the last line is
+"N passed, N failed", counted from the document by kunit_parser
+(ktap.summary).  CHECK_SKIP="step,step": steps reported as skipped, not
+run.  CHECK_ONLY="step,...": run only these (the rest skipped).
+"""
+
+import os
+import sys
+import time
+from functools import partial
+
+from . import bench, kunit, ktap, paths, scenario, steps
+from .variants import VARIANTS
+
+
+def _scenario(name, test):
+    import importlib
+    mod = importlib.import_module('scenarios.' + name)
+    sub = scenario.run(mod)
+    test.items.extend(sub.items)
+
+
+def plan():
+    p = [('deps', lambda t: steps.deps(t)),
+         ('base', lambda t: steps.shell(t, 'base', 'base.sh')),
+         ('tree', lambda t: steps.single(t, 'tree', steps.overlay('tree'))),
+         ('round trip', steps.round_trip),
+         ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
+         ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
+                                              'checkpatch.sh')),
+         ('harness-tests', steps.pytest)]
+    for v in VARIANTS.values():
+        if v.in_check:
+            p.append(('kernel ' + v.name, partial(steps.kernel, v=v)))
+    p += [('kunit', kunit.run),
+          ('kselftest-build', steps.kselftest_build),
+          ('kselftest-selfcheck', lambda t: steps.shell(
+              t, 'kselftest-selfcheck', 'kselftest-selfcheck.sh'))]
+    from scenarios import ORDER
+    p += [(name, partial(_scenario, name)) for name in ORDER]
+    p += [('pagealign-kconfig', steps.pagealign_kconfig),
+          ('bench', lambda t: bench.run(t, check_only=True)),
+          ('sparse', lambda t: steps.shell(t, 'sparse', 'crossbuild.sh',
+                                           'x86_64', 'arm64')),
+          ('crossbuild', lambda t: steps.shell(t, 'crossbuild',
+                                               'crossbuild.sh', 's390',
+                                               'powerpc', 'um')),
+          ('qualitygate', lambda t: steps.shell(t, 'qualitygate',
+                                                'qualitygate.sh'))]
+    return p
+
+
+def _listed(var):
+    return {s.strip() for s in os.environ.get(var, '').split(',')
+            if s.strip()}
+
+
+def main():
+    skip, only = _listed('CHECK_SKIP'), _listed('CHECK_ONLY')
+    p = plan()
+    os.makedirs(paths.CHECK, exist_ok=True)
+    doc = ['KTAP version 1', '1..%d' % len(p)]
+    print('\n'.join(doc), flush=True)
+    for n, (name, fn) in enumerate(p, 1):
+        t = ktap.Test(name)
+        if name in skip or (only and name not in only):
+            t.skip(name, 'CHECK_SKIP' if name in skip else 'CHECK_ONLY')
+        else:
+            start = time.monotonic()
+            try:
+                fn(t)
+            except (Exception, SystemExit) as e:    # a harness bug
+                t.check(False, '%s (harness error: %s: %s)' % (
+                    name, type(e).__name__, e))
+            t.note('%s: %.0f s' % (name, time.monotonic() - start))
+        block = t.lines(n)
+        doc += block
+        print('\n'.join(block), flush=True)
+    with open(os.path.join(paths.CHECK, 'check.ktap'), 'w') as f:
+        f.write('\n'.join(doc) + '\n')
+    passed, failed = ktap.summary(doc)
+    print('%d passed, %d failed' % (passed, failed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

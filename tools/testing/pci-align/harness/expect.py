@@ -1,0 +1,729 @@
+# SPDX-License-Identifier: GPL-2.0
+"""What a boot must show: the expectation vocabulary of scenarios/.
+
+A scenario's boot gives expect={key: value, ...}; check() turns each key
+into one or more KTAP results named "<label> <check>", in the order of
+ORDER (the same names the checks had before the harness was reshaped).
+Every boot is also checked for completing (run-completed) and for a clean
+kernel log (no-oops-bug-warning).  Options that are not checks: small
+(the "small BAR" size, default 4096), page_size, warn_re, log_lines.
+
+  shared_min N, shared N      4 KiB pages shared by devices (>= N, == N)
+  shared_os N                 guest-PAGE_SIZE (or page_size) pages, == N
+  inflated N, moved N, unassigned N
+  param_error PART            exactly one kernel line (besides the command
+                              line echo) mentions resource_alignment, and
+                              it contains PART
+  param_ok                    no resource_alignment error line
+  sysfs                       the guest's sysfs bad-input results (SYSFS)
+  dev_align [BDF:ALIGN]       BDF's BARs < ALIGN inflated to ALIGN, all
+                              ALIGN-aligned; no other device inflated
+  moved_unaligned ALIGN       the moved BARs are exactly those the
+                              firmware put on an address not ALIGN-aligned
+  mem_decoding                PCI_COMMAND_MEMORY on every device with an
+                              assigned memory BAR
+  cmd_ref BOOT                no device lost memory/I/O decoding vs BOOT
+  rescan                      the guest's RESCAN steps worked and the
+                              report has the boot report's BARs
+  aligned ALIGN               every assigned BAR/ROM < ALIGN is aligned
+  hotplug N                   N devices hot-added, N new with memory BARs
+  realloc                     a retry, a small BAR released with its
+                              window and assigned again after the retry
+  assigned_after [REGEX]      a small BAR assigned after the first log
+                              line matching REGEX
+  align_warnings ALIGN        one warn_re line per BAR not ALIGN-aligned,
+                              naming it
+  log [TEXT]                  some kernel line contains TEXT
+  absent {NAME: TEXT}         no kernel line contains TEXT (check NAME)
+  sysfs_value VALUE           /sys/bus/pci/resource_alignment read VALUE
+  same_shared_as BOOT         as many shared pages as BOOT
+  sriov N, sriov_ref BOOT     SR-IOV: see sriov_checks()
+  host_ok                     every QMP command of the host side worked
+  program PATH                the output of pcialign.run=PATH is checked
+                              by the following keys:
+  ktap_checks                 its KTAP header and each KTAP result is a
+                              check ("ok" passes, "not ok" fails, SKIP is
+                              skipped)
+  ktap {TEST: ok|skip|not ok} the result of kselftest TEST
+  rc N                        its exit status
+  lists_shared PAGE|(PAGE, N) it lists as many shared PAGE-byte pages
+                              as the analyzer counts (and at least N)
+  lists_shared_min N          it lists at least N shared 4 KiB pages
+  lists_none                  it lists no shared page
+  page_size_is N              the guest's PAGE_SIZE
+  ktap_has {NAME: REGEX}      a line of its output matches REGEX
+  names_warned                the BARs it reports unaligned are exactly
+                              those the kernel warned about
+  vfio all|none               vfiocheck: every BAR mmap-able / at least
+                              one not
+"""
+
+import os
+import re
+
+from .analyze import (ALIGN_MSG_RE, BAD_RE, BARNAME_RE, BDF_RE, CMD_DECODE,
+                      CMD_MEMORY, CMDLINE_RE, ERROR_RE, IOV_FIRST,
+                      PARAM_ERR_RE, RELEASE_CHILD_RE, REALLOC_LOG_RE,
+                      RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE, klog_after,
+                      rid, small_assigned, sriov_layout)
+
+def sriov_checks(run, want, check, note):
+    """sriov=N: see EXPECTATIONS"""
+    sr = run.sriov
+    pf = sr['pf']
+    if not pf:
+        check('sriov-pf-found', False, 'no SRIOV-PF line; %s' % '; '.join(
+            '%s %d %s' % st for st in sr['steps']))
+        return
+    cap, hw = sr['cap'], sr['hwbars']
+    note('  sriov: PF %s %s, capability %s' % (pf, sr.get('ids'), ' '.join(
+        '%s=%s' % (k, hex(v) if k in ('pos', 'ctrl', 'vfdid') else v)
+        for k, v in cap.items())))
+    for i, (size, kind) in sorted(hw.items()):
+        note('  sriov: hardware VF BAR %d: 0x%x %s' % (i, size, kind))
+    for name, ret, detail in sr['steps']:
+        note('  sriov: step %s %d %s' % (name, ret, detail))
+    for when in ('before', 'after'):
+        note('  sriov: %s sriov_numvfs: PF command 0x%04x, SR-IOV control '
+              '0x%04x' % (when, sr['cmd'].get(when, -1),
+                          sr['ctrl'].get(when, -1)))
+    mark = klog_after(run.klog, r'pcialign: sriov$')
+    after = mark[1] if mark else []
+    for line in after:
+        note('  log: %s' % line.strip())
+
+    bad = [st for st in sr['steps'] if st[1] != 0]
+    check('sriov-steps-ok', bool(sr['steps']) and not bad,
+          '%d steps%s' % (len(sr['steps']), ''.join(
+              ', %s %d %s' % st for st in bad)))
+    check('sriov-capability-total>=%d' % want,
+          cap.get('total', 0) >= want and cap.get('numvfs', -1) == 0,
+          'TotalVFs %s, NumVFs %s before' % (cap.get('total'),
+                                              cap.get('numvfs')))
+    check('sriov-hw-vf-bars', bool(hw) and all(
+        sz >= 4096 and not sz & (sz - 1) for sz, _ in hw.values()),
+        '%d memory VF BAR(s) sized through the SR-IOV capability%s' % (
+            len(hw), ''.join(', BAR %d 0x%x' % (i, sz)
+                             for i, (sz, _) in sorted(hw.items()))))
+
+    vfs = sr['vfs']
+    nv = sr['numvfs']
+    check('sriov-%d-vfs-enabled' % want,
+          vfs.get('result') == 'ok' and int(vfs.get('found', -1)) == want and
+          nv.get('sysfs') == want and nv.get('cfg') == want,
+          '%s virtfn links after %s ms, sriov_numvfs %s, NumVFs %s' % (
+              vfs.get('found'), vfs.get('ms'), nv.get('sysfs'),
+              nv.get('cfg')))
+    mine = sorted((k, vf) for vf, (p, k) in run.vf.items() if p == pf)
+    check('sriov-%d-vfs-in-report' % want,
+          [vf for _, vf in mine] == [sr['vf'].get(k) for k in range(want)]
+          and len(mine) == want, 'PCIVF: %s; virtfn links: %s' % (
+              ' '.join('%d=%s' % m for m in mine) or 'none',
+              ' '.join('%d=%s' % kv for kv in sorted(sr['vf'].items()))))
+    off, stride = cap.get('offset', 0), cap.get('stride', 0)
+    wrong = [(k, vf) for k, vf in mine
+             if rid(vf) != rid(pf) + off + k * stride]
+    check('sriov-vf-routing-ids', bool(mine) and not wrong,
+          'VF k = PF + %d + k * %d%s' % (off, stride, ''.join(
+              ', VF %d is %s' % w for w in wrong)))
+
+    lay, pfres = sriov_layout(run)
+    total = cap.get('total', 0)
+    detail = []
+    ok = bool(hw)
+    for i, (size, _) in sorted(hw.items()):
+        got = pfres.get(i)
+        if got is None:
+            ok = False
+            detail.append('resource %d unassigned' % (IOV_FIRST + i))
+        else:
+            detail.append('resource %d [0x%x-0x%x] = %d x 0x%x' % (
+                IOV_FIRST + i, got[0], got[0] + got[1] - 1, total, size))
+            if got[1] != size * total:
+                ok = False
+                detail[-1] += ' WRONG SIZE 0x%x' % got[1]
+    check('sriov-pf-vf-bar-resources', ok, ', '.join(detail))
+
+    detail, ok = [], bool(lay) and set(hw) == {i for _, _, i in lay}
+    vfbars = {vf: {i for kk, v, i in lay if v == vf} for _, vf in mine}
+    for vf, idx in sorted(vfbars.items()):
+        if idx != set(hw):
+            ok = False
+            detail.append('%s has BARs %s, hardware %s' % (
+                vf, sorted(idx), sorted(hw)))
+    for (k, vf, i), (offs, size) in sorted(lay.items()):
+        hsize = hw.get(i, (None,))[0]
+        good = offs is not None and hsize is not None and size == hsize \
+            and offs == k * hsize and offs + size <= pfres[i][1]
+        ok &= good
+        detail.append('%s BAR %d: size 0x%x at PF+0x%s%s' % (
+            vf, i, size, '?' if offs is None else '%x' % offs,
+            '' if good else ' WRONG (want size 0x%x at PF+0x%x)' % (
+                hsize or 0, k * (hsize or 0))))
+    check('sriov-vf-bars-inside-pf-vf-bar', ok, '; '.join(detail))
+
+    cb, ca = sr['cmd'].get('before'), sr['cmd'].get('after')
+    tb, ta = sr['ctrl'].get('before'), sr['ctrl'].get('after')
+    if cb is None or ca is None:
+        check('sriov-pf-command', False, 'PCI_COMMAND not read')
+    elif sr.get('enable'):
+        check('sriov-pf-memory-decoding-on-before', bool(cb & CMD_MEMORY),
+              'command 0x%04x' % cb)
+        check('sriov-pf-decoding-unchanged', cb & CMD_DECODE ==
+              ca & CMD_DECODE, 'command 0x%04x -> 0x%04x' % (cb, ca))
+    else:
+        # Without a driver that enabled the PF, sriov_enable() turns its
+        # memory decoding on (pci_enable_resources() of the VF BARs)
+        check('sriov-pf-decoding-after==before|memory',
+              ca & CMD_DECODE == (cb | CMD_MEMORY) & CMD_DECODE,
+              'command 0x%04x -> 0x%04x' % (cb, ca))
+    check('sriov-vf-enable-and-vf-mse',
+          tb is not None and ta is not None and
+          not tb & SRIOV_CTRL_VFE_MSE and
+          ta & SRIOV_CTRL_VFE_MSE == SRIOV_CTRL_VFE_MSE,
+          'SR-IOV control %s -> %s' % (
+              '?' if tb is None else '0x%04x' % tb,
+              '?' if ta is None else '0x%04x' % ta))
+
+    errs = [line for line in after if ERROR_RE.search(line)]
+    check('sriov-no-error-logged', bool(mark) and not errs,
+          'no "pcialign: sriov" mark' if not mark else
+          '%d line(s) after "pcialign: sriov"%s' % (
+              len(after), ''.join(', ' + e.strip() for e in errs)))
+    names = {pf} | {vf for _, vf in mine}
+    errs = [line for line in run.klog if ERROR_RE.search(line) and
+            not CMDLINE_RE.search(line) and
+            set(BDF_RE.findall(line)) & names]
+    check('sriov-no-error-naming-pf-or-vfs', not errs,
+          '%d line(s)%s' % (len(errs), ''.join(', ' + e.strip()
+                                               for e in errs[:4])))
+    vfnames = names - {pf}
+    msgs = [line for line in run.klog if ALIGN_MSG_RE.search(line) and
+            set(BDF_RE.findall(line)) & vfnames]
+    check('sriov-alignment-code-leaves-vfs-alone', not msgs,
+          '%d line(s)%s' % (len(msgs), ''.join(', ' + m.strip()
+                                               for m in msgs[:4])))
+
+
+def sriov_ref_checks(run, ref, refname, check):
+    """--sriov-ref: the same VF layout and PF command values as LOG"""
+    lay, pfres = sriov_layout(run)
+    rlay, rpfres = sriov_layout(ref)
+    diff = sorted(set(lay.items()) ^ set(rlay.items()))
+    check('sriov-same-vf-layout-as-%s' % refname,
+          bool(lay) and not diff and
+          {i: s for i, (_, s) in pfres.items()} ==
+          {i: s for i, (_, s) in rpfres.items()},
+          '%d VF BARs (offset in the PF VF BAR, size)%s' % (
+              len(lay), ''.join(', %s BAR %d: %s' % (
+                  k[1], k[2], ('this 0x%x+0x%x' if k in lay and
+                               lay[k] == v else 'ref 0x%x+0x%x') % (
+                      v[0] or 0, v[1])) for k, v in diff)))
+    mine = (run.sriov['cmd'], run.sriov['ctrl'])
+    theirs = (ref.sriov['cmd'], ref.sriov['ctrl'])
+    check('sriov-same-pf-registers-as-%s' % refname,
+          bool(mine[0]) and mine == theirs,
+          'command %s, SR-IOV control %s; ref: command %s, control %s' % (
+              '/'.join('0x%04x' % mine[0].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % mine[1].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % theirs[0].get(w, -1)
+                       for w in ('before', 'after')),
+              '/'.join('0x%04x' % theirs[1].get(w, -1)
+                       for w in ('before', 'after'))))
+
+
+
+OPTIONS = ('small', 'page_size', 'warn_re', 'log_lines', 'report', 'ref',
+           'label')
+ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
+         'unassigned', 'param_error', 'param_ok', 'sysfs', 'dev_align',
+         'moved_unaligned', 'mem_decoding', 'cmd_ref', 'rescan', 'aligned',
+         'hotplug', 'realloc', 'assigned_after', 'align_warnings', 'log',
+         'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
+         'host_ok', 'program', 'ktap_checks', 'ktap', 'rc', 'lists_shared',
+         'lists_shared_min', 'lists_none', 'page_size_is', 'ktap_has',
+         'names_warned', 'vfio')
+TESTDEV = '1b36:0005'
+WARNED_RE = re.compile(r'pci ([0-9a-f:.]+): BAR (\d) .*assigned without '
+                       r'requested alignment')
+
+
+def unknown_keys(expect):
+    return sorted(set(expect) - set(ORDER) - set(OPTIONS))
+
+
+class Ctx:
+    def __init__(self, test, label, run, verdict, refs, opts):
+        self.test, self.label, self.run, self.v = test, label, run, verdict
+        self.refs = refs            # boot name -> Run
+        self.opts = opts
+
+    def check(self, name, ok, detail=''):
+        return self.test.check(ok, '%s %s' % (self.label, name), detail)
+
+    def note(self, text):
+        self.test.note(text)
+
+    def ref(self, name):
+        return self.refs.get(name)
+
+
+def check(test, label, run, verdict, expect, refs):
+    """Add the checks of EXPECT for RUN (verdict VERDICT) to TEST."""
+    bad = unknown_keys(expect)
+    if bad:
+        raise SystemExit('%s: unknown expectation(s) %s' % (label, bad))
+    opts = {'small': 4096, 'log_lines': 40, 'warn_re': '$^'}
+    opts.update({k: v for k, v in expect.items() if k in OPTIONS})
+    c = Ctx(test, label, run, verdict, refs, opts)
+    c.check('run-completed', run.started and run.ended and bool(run.bars),
+            'timeout' if run.timeout else
+            '%d BARs' % len(run.bars) if run.ended else 'no end marker')
+    bad = [line for line in run.klog if BAD_RE.search(line)]
+    c.check('no-oops-bug-warning', not bad, bad[0].strip() if bad else '')
+    c.prog = None
+    for key in ORDER:
+        if key in expect:
+            CHECKS[key](c, expect[key])
+
+
+def _count(name, op):
+    def f(c, want):
+        v = c.v
+        val = {'shared': len(v.shared), 'shared_os': len(v.shared_os),
+               'inflated': len(v.inflated), 'moved': len(v.moved),
+               'unassigned': len(v.unassigned)}[name]
+        label = {'shared': 'shared_pages',
+                 'shared_os': 'shared_pages_%d' % v.page_os}.get(name, name)
+        ok = val >= want if op == '>=' else val == want
+        c.check('%s%s%d' % (label, op, want), ok, 'got %d' % val)
+    return f
+
+
+def e_param_error(c, part):
+    lines = [line for line in c.run.klog if 'resource_alignment' in line
+             and not CMDLINE_RE.search(line)]
+    for line in lines:
+        c.note('  log: %s' % line.strip())
+    c.check('one-resource_alignment-log-line', len(lines) == 1,
+            'got %d' % len(lines))
+    c.check('log-line-names-%s' % (part.replace(' ', '_') or '""'),
+            len(lines) == 1 and part in lines[0], 'wanted "%s"' % part)
+
+
+def e_param_ok(c, _):
+    lines = [line for line in c.run.klog if 'resource_alignment' in line
+             and not CMDLINE_RE.search(line) and PARAM_ERR_RE.search(line)]
+    c.check('resource_alignment-accepted', not lines,
+            '%d error line(s), first: %s' % (len(lines), lines[0].strip())
+            if lines else '')
+
+
+def e_sysfs(c, _):
+    run = c.run
+    fails = [s for s in run.sysfs if s.split()[1] != 'PASS']
+    for s in run.sysfs:
+        f = s.split(None, 2)
+        c.check('sysfs %s' % f[2], f[1] == 'PASS')
+    c.check('sysfs-test-ran', bool(run.sysfs), '%d results, %d failed' % (
+        len(run.sysfs), len(fails)))
+
+
+def e_dev_align(c, specs):
+    run, inflated = c.run, c.v.inflated
+    for spec in specs:
+        bdf, align = spec.rsplit(':', 1)
+        align = int(align, 0)
+        mine = [b for b in run.bars if b.bdf == bdf and b.assigned and
+                not b.shadow_rom and b.hwsize]
+        small = [b for b in mine if b.hwsize < align]
+        bad = [b for b in small if b.size != align]
+        c.check('%s-small-bars-inflated-to-0x%x' % (bdf, align),
+                bool(small) and not bad, '%d BARs < 0x%x%s' % (
+                    len(small), align, ''.join(
+                        ', %s size 0x%x' % (b.name, b.size) for b in bad)))
+        bad = [b for b in mine if b.start % align]
+        c.check('%s-bars-0x%x-aligned' % (bdf, align), bool(mine) and not bad,
+                '%d BARs%s' % (len(mine), ''.join(
+                    ', %s at 0x%x' % (b.name, b.start) for b in bad)))
+    named = {spec.rsplit(':', 1)[0] for spec in specs}
+    other = [b for b in inflated if b.bdf not in named]
+    c.check('inflated-outside-named==0', not other, 'got %d%s' % (
+        len(other), ''.join(', %s %s' % (b.bdf, b.name) for b in other)))
+
+
+def e_moved_unaligned(c, align):
+    run = c.run
+    fw = run.firmware_placement()
+    unal = {b.key for b in run.bars if not b.shadow_rom and
+            fw.get(b.key) and fw[b.key] % align}
+    mv = {m[0] for m in c.v.moved}
+    detail = '%d firmware addresses not 0x%x-aligned, %d moved' % (
+        len(unal), align, len(mv))
+    for key in sorted(unal ^ mv):
+        detail += ', %s BAR %d %s' % (
+            key[0], key[1], 'not moved' if key in unal else
+            'moved although aligned')
+    c.check('moved==unaligned-at-0x%x' % align, bool(unal) and unal == mv,
+            detail)
+
+
+def e_mem_decoding(c, _):
+    run = c.run
+    # A VF's memory space enable is the PF's VF MSE bit
+    devs = sorted({b.bdf for b in run.bars if b.idx < ROM_INDEX and
+                   b.assigned and b.hwsize and not b.vf})
+    off = [d for d in devs if not run.cmd.get(d, 0) & CMD_MEMORY]
+    c.check('memory-decoding-on', bool(devs) and not off,
+            '%d devices with memory BARs%s' % (len(devs), ''.join(
+                ', %s command 0x%04x' % (d, run.cmd.get(d, 0))
+                for d in off)))
+
+
+def e_cmd_ref(c, boot):
+    ref = c.ref(boot)
+    if ref is None:
+        c.check('no-decoding-lost (no reference boot %s)' % boot, False)
+        return
+    run, cmd_ref = c.run, ref.cmd
+    lost = [(d, v, run.cmd.get(d)) for d, v in sorted(cmd_ref.items())
+            if run.cmd.get(d) is None or v & 0x3 & ~run.cmd[d]]
+    c.check('no-decoding-lost-vs-%s' % os.path.basename(ref.path),
+            bool(cmd_ref) and not lost, '%d devices compared%s' % (
+                len(cmd_ref), ''.join(
+                    ', %s 0x%04x -> %s' % (d, v, 'missing' if n is None
+                                           else '0x%04x' % n)
+                    for d, v, n in lost)))
+
+
+def e_rescan(c, _):
+    run = c.run
+    removed = [r for r in run.rescan if r[0] == 'remove']
+    bad = [r for r in run.rescan if r[-1] != '0']
+    c.check('rescan-steps', bool(removed) and not bad and
+            any(r[0] == 'rescan' for r in run.rescan),
+            '%d devices removed%s' % (len(removed), ''.join(
+                ', %s' % ' '.join(r) for r in bad)))
+    before = {b.key for b in run.reports['boot']}
+    after = {b.key for b in run.bars}
+    c.check('rescan-same-bars-as-boot', bool(after) and before == after,
+            '%d before, %d after%s' % (len(before), len(after), ''.join(
+                ', %s BAR %d %s' % (k[0], k[1], 'gone' if k in before
+                                    else 'new')
+                for k in sorted(before ^ after))))
+
+
+def e_aligned(c, align):
+    small = [b for b in c.run.bars if b.assigned and b.idx <= ROM_INDEX and
+             not b.shadow_rom and not b.vf and b.size < align]
+    bad = [b for b in small if b.start % align]
+    c.check('bars-below-0x%x-aligned' % align, bool(small) and not bad,
+            '%d BARs%s' % (len(small), ''.join(
+                ', %s %s at 0x%x' % (b.bdf, b.name, b.start) for b in bad)))
+
+
+def e_hotplug(c, want):
+    run = c.run
+    hp = run.hotplug[-1] if run.hotplug else {}
+    got = int(hp.get('after', 0)) - int(hp.get('before', 0))
+    c.check('hotplug-%d-devices' % want,
+            hp.get('result') == 'ok' and got == want,
+            'no HOTPLUG line' if not hp else '%d new after %s ms, %s' % (
+                got, hp.get('ms'), hp.get('result')))
+    old = {b.bdf for b in run.reports['boot']}
+    new = sorted({b.bdf for b in run.bars if b.bdf not in old and
+                  b.idx < ROM_INDEX and (b.hwsize or b.size)})
+    c.check('hotplug-new-devices-with-memory-bars==%d' % want,
+            len(new) == want, 'got %d: %s' % (len(new), ' '.join(new)))
+
+
+def _bar_names(keys):
+    return ''.join(', %s %s' % (k[0], 'ROM' if k[1] == ROM_INDEX
+                                else 'BAR %d' % k[1]) for k in keys[:8])
+
+
+def e_realloc(c, _):
+    run, small, n = c.run, c.opts['small'], c.opts['log_lines']
+    lines = [line for line in run.klog if REALLOC_LOG_RE.search(line)]
+    for line in lines[:n]:
+        c.note('  log: %s' % line.strip())
+    if len(lines) > n:
+        c.note('  log: ... %d more' % (len(lines) - n))
+    retries = [line for line in run.klog if RETRY_RE.search(line)]
+    c.check('realloc-retried', bool(retries),
+            '%d "No. N try to assign unassigned res" line(s)' % len(retries))
+    released = []
+    for line in run.klog:
+        m = RELEASE_CHILD_RE.search(line)
+        if m and int(m.group(2), 16) - int(m.group(1), 16) + 1 < small:
+            released.append(line)
+    c.check('small-bar-released-with-window', bool(released),
+            '%d "release child resource" line(s) for < 0x%x' % (
+                len(released), small))
+    after = klog_after(run.klog, RETRY_RE.pattern)
+    keys = small_assigned(after[1], small) if after else []
+    c.check('small-bar-assigned-after-retry', bool(keys),
+            '%d BAR(s) < 0x%x%s' % (len(keys), small, _bar_names(keys)))
+
+
+def e_assigned_after(c, regexes):
+    small = c.opts['small']
+    for regex in regexes:
+        after = klog_after(c.run.klog, regex)
+        keys = small_assigned(after[1], small) if after else []
+        if after:
+            c.note('  log: %s' % after[0].strip())
+        c.check('small-bar-assigned-after-"%s"' % regex, bool(keys),
+                'no line matches' if not after else '%d BAR(s) < 0x%x%s' % (
+                    len(keys), small, _bar_names(keys)))
+
+
+def e_align_warnings(c, align):
+    run = c.run
+    warn_re = re.compile(c.opts['warn_re'])
+    lines = [line for line in run.klog if warn_re.search(line) and
+             not CMDLINE_RE.search(line)]
+    for line in lines[:c.opts['log_lines']]:
+        c.note('  warning: %s' % line.strip())
+    unal = {b.key for b in run.bars if b.assigned and b.idx <= ROM_INDEX
+            and not b.shadow_rom and b.start % align}
+    warned, unnamed = [], []
+    for line in lines:
+        m, n = BDF_RE.search(line), BARNAME_RE.search(line)
+        if m and n:
+            warned.append((m.group(1), ROM_INDEX if n.group(2)
+                           else int(n.group(1))))
+        else:
+            unnamed.append(line)
+    c.check('warnings==unaligned-bars-at-0x%x' % align,
+            bool(unal) and len(lines) == len(unal),
+            '%d warning line(s), %d BAR(s) not 0x%x-aligned' % (
+                len(lines), len(unal), align))
+    c.check('each-warning-names-a-bar', not unnamed, '%d without BDF and '
+            'BAR%s' % (len(unnamed), ': ' + unnamed[0].strip()
+                       if unnamed else ''))
+    diff = set(warned) ^ unal
+    c.check('warned-bars==unaligned-bars', not diff and
+            len(warned) == len(set(warned)), '%d warned%s' % (
+                len(warned), ''.join(
+                    ', %s %s %s' % (k[0], 'ROM' if k[1] == ROM_INDEX else
+                                    'BAR %d' % k[1], 'unaligned, no warning'
+                                    if k in unal else 'warned, aligned')
+                    for k in sorted(diff))))
+
+
+def e_log(c, wants):
+    for want in wants:
+        hits = [line for line in c.run.klog if want in line]
+        c.check('log-has-"%s"' % want, bool(hits), '%d line(s)' % len(hits))
+
+
+def e_absent(c, texts):
+    for name, text in texts.items():
+        hits = [line for line in c.run.klog if text in line]
+        c.check(name, not hits, hits[0].strip() if hits else '')
+
+
+def e_sysfs_value(c, want):
+    got = c.run.sysfs_value
+    if got is None:
+        c.check('sysfs-resource_alignment (not reported by the guest)', False)
+    elif got == want:
+        c.check('sysfs-resource_alignment="%s"' % want, True)
+    else:
+        c.check('sysfs-resource_alignment="%s", expected "%s"' % (got, want),
+                False)
+
+
+def e_same_shared_as(c, boot):
+    from .analyze import Verdict
+    ref = c.ref(boot)
+    mine = len(c.v.shared)
+    theirs = len(Verdict(ref).shared) if ref else None
+    if theirs is not None and mine == theirs:
+        c.check('shared_pages=%d as without the option' % mine, True)
+    else:
+        c.check('shared_pages=%d, without the option %s' % (mine, theirs),
+                False)
+
+
+def e_sriov(c, want):
+    sriov_checks(c.run, want, lambda n, ok, d='': c.check(n, ok, d), c.note)
+
+
+def e_sriov_ref(c, boot):
+    ref = c.ref(boot)
+    if ref is None:
+        c.check('sriov-same-vf-layout (no reference boot %s)' % boot, False)
+        return
+    from .analyze import Run
+    sriov_ref_checks(c.run, Run(ref.path, 'sriov'), os.path.basename(
+        ref.path), lambda n, ok, d='': c.check(n, ok, d))
+
+
+def e_host_ok(c, _):
+    host = c.run.path + '.host'
+    try:
+        with open(host) as f:
+            text = f.read()
+    except OSError:
+        text = ''
+    for line in text.splitlines():
+        c.note('  host: ' + line)
+    c.check('host-device_add', re.search(r'^HOST-RC 0$', text, re.M),
+            '' if text else 'no %s' % host)
+
+
+# -- a program the guest ran (pcialign.run=PATH) -------------------------
+def _prog(c):
+    out, rc = c.run.runs.get(c.prog, ([], None))
+    return out, rc
+
+
+def e_program(c, path):
+    c.prog = path
+
+
+def _ktap_result(lines, test):
+    for line in lines:
+        m = re.match(r'^(not ok|ok) \d+ global\.%s( |$)' % re.escape(test),
+                     line)
+        if m:
+            if m.group(1) == 'not ok':
+                return 'not ok'
+            return 'skip' if '# SKIP' in line else 'ok'
+    return ''
+
+
+def e_ktap_checks(c, _):
+    out, _rc = _prog(c)
+    for line in out:
+        c.note('  | ' + line)
+    c.check('ktap-header', any(re.match(r'^TAP version', x) for x in out) and
+            any(re.match(r'^1\.\.\d+$', x) for x in out),
+            '' if out else 'no output of %s' % c.prog)
+    for line in out:
+        if line.startswith('not ok '):
+            c.check('ktap ' + line[len('not ok '):], False)
+        elif line.startswith('ok ') and '# SKIP' in line:
+            c.test.skip('%s ktap %s' % (c.label, line[3:].split(' # SKIP')[0]),
+                        line.split('# SKIP', 1)[1].strip())
+        elif line.startswith('ok '):
+            c.check('ktap ' + line[3:], True)
+
+
+def e_ktap(c, wants):
+    out, _rc = _prog(c)
+    for test, want in wants.items():
+        got = _ktap_result(out, test)
+        if got == want:
+            c.check('%s %s' % (test, want), True)
+        else:
+            c.check('%s %s' % (test, want), False,
+                    'got %s' % (got or 'no result'))
+
+
+def e_rc(c, want):
+    _out, rc = _prog(c)
+    c.check('exit-status %d' % want, rc == want, 'got %s' % rc)
+
+
+def _listed(out, page):
+    return [x for x in out if re.match(
+        r'^# page 0x[0-9a-f]* \(0x%x bytes\) shared by' % page, x)]
+
+
+def e_lists_shared(c, page):
+    from .analyze import Verdict
+    page, least = page if isinstance(page, tuple) else (page, 0)
+    out, _rc = _prog(c)
+    listed = len(_listed(out, page))
+    counted = len(Verdict(c.run, page_size=page).shared_os)
+    name = 'lists-shared-pages' if page == 4096 else \
+        'lists-shared-%dk-pages' % (page // 1024)
+    c.check(name, listed == counted and
+            listed >= least,
+            'kselftest %d, analyzer %d' % (listed, counted))
+
+
+def e_lists_shared_min(c, n):
+    out, _rc = _prog(c)
+    listed = len(_listed(out, 4096))
+    c.check('finds-a-shared-page', listed >= n, '%d listed' % listed)
+
+
+def e_lists_none(c, _):
+    out, _rc = _prog(c)
+    listed = len([x for x in out if re.match(r'^# page 0x.* shared by', x)])
+    c.check('no-shared-page-listed', listed == 0, '%d listed' % listed)
+
+
+def e_page_size_is(c, n):
+    c.check('page-size %d' % n, c.run.page_size == n,
+            'got %s' % c.run.page_size)
+
+
+def e_ktap_has(c, pats):
+    out, _rc = _prog(c)
+    for name, pat in pats.items():
+        c.check(name, any(re.search(pat, x) for x in out))
+
+
+def e_names_warned(c, _):
+    out, _rc = _prog(c)
+    warned = sorted({'%s BAR %s' % m.groups() for m in
+                     (WARNED_RE.search(x) for x in c.run.klog) if m})
+    named = sorted({'%s BAR %s' % m.groups() for m in
+                    (re.match(r'^# ([0-9a-f:.]+) BAR (\d) \[.*not aligned to',
+                              x) for x in out) if m})
+    c.check('names-the-unaligned-bars', bool(warned) and warned == named,
+            'kernel warned: %s; kselftest named: %s' % (
+                ', '.join(warned) or 'none', ', '.join(named) or 'none'))
+
+
+def e_vfio(c, mode):
+    """vfiocheck's report (guest/vfiocheck.c): see vfio in scenarios"""
+    run = c.run
+    for f in run.vfio:
+        c.note('  ' + ' '.join(f))
+    # the memory BARs (0-5) of every pci-testdev, from the boot report
+    # (before vfiocheck ran)
+    tbars = [b for b in run.reports['boot'] if b.ids == TESTDEV]
+    want = len([b for b in tbars if b.idx <= 5 and b.hwsize])
+    ndev = len({b.bdf for b in tbars})
+    _out, rc = run.runs.get('/bin/vfiocheck', ([], None))
+    c.check('vfiocheck-ran', rc == 0, 'rc=%s' % rc)
+    summ = [f for f in run.vfio if f[0] == 'VFIO-SUMMARY']
+    c.check('no-errors', bool(summ) and summ[0][-1] == 'errors=0',
+            ' '.join(summ[0]) if summ else 'no VFIO-SUMMARY line')
+    bars = []
+    for f in run.vfio:
+        if f[0] != 'VFIO-BAR':
+            continue
+        kv = dict(x.split('=', 1) for x in f[3:] if '=' in x)
+        bars.append((kv.get('mmap', '?'), kv.get('mmap_ok', '?')))
+    got = len(bars)
+    c.check('bar-count', want > 0 and got == want and bool(summ) and
+            'devices=%d' % ndev in summ[0] and 'bars=%d' % want in summ[0],
+            '%d VFIO-BAR lines, %d testdev memory BARs of %d devices' % (
+                got, want, ndev))
+    bad = len([1 for m, o in bars if m != o])
+    c.check('mmap-consistent', bad == 0, '%d BARs with mmap != mmap_ok' % bad)
+    if mode == 'all':
+        bad = len([1 for m, o in bars if not (m == o == '1')])
+        c.check('all-mmap', got > 0 and bad == 0,
+                '%d of %d BARs not mmap=1 mmap_ok=1' % (bad, got))
+    else:
+        bad = len([1 for m, _ in bars if m == '0'])
+        c.check('some-nommap', bad >= 1, '%d of %d BARs mmap=0' % (bad, got))
+
+
+CHECKS = {
+    'shared_min': _count('shared', '>='), 'shared': _count('shared', '=='),
+    'shared_os': _count('shared_os', '=='),
+    'inflated': _count('inflated', '=='), 'moved': _count('moved', '=='),
+    'unassigned': _count('unassigned', '=='),
+}
+CHECKS.update({k: globals()['e_' + k] for k in ORDER if k not in CHECKS})

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The series' KUnit suite with the kernel's own kunit.py.
+
+drivers/pci/tests/.kunitconfig of the tree, first under UML, then on
+x86_64 in QEMU (KUNIT_ARCHS, default "um x86_64"), build directories
+build/kunit-<arch>.  The KTAP the kernel prints is nested as it is under
+kunit-<arch>.  UML: kunit.py builds the kernel, which is then run with
+the arguments kunit.py uses but with its console written to a file (UML
+drops console output a pipe can't take at once, and the PCI core logs a
+lot); the KTAP is taken from that file by kunit_parser.extract_tap_lines.
+x86_64: `kunit.py exec --raw_output=kunit`.  A failed build, a crash or a
+run without any test case is a failure.  Env: KUNIT_KCONFIG_ADD (extra
+options, space-separated), KUNIT_TIMEOUT (seconds, default 300).
+"""
+
+import os
+import subprocess
+import sys
+
+from . import ktap, paths
+
+KUNITCONFIG = 'drivers/pci/tests'
+
+
+def run_arch(test, arch):
+    build = os.path.join(paths.BUILD, 'kunit-' + arch)
+    os.makedirs(build, exist_ok=True)
+    kunit = os.path.join(paths.KUNIT_TOOLS, 'kunit.py')
+    timeout = os.environ.get('KUNIT_TIMEOUT', '300')
+    opts = []
+    for o in os.environ.get('KUNIT_KCONFIG_ADD', '').split():
+        opts += ['--kconfig_add', o]
+    if arch != 'um':
+        opts += ['--arch', arch]
+    env = dict(os.environ, CCACHE_BASEDIR=paths.ROOT)
+    with open(os.path.join(build, 'build.log'), 'w') as f:
+        r = subprocess.run([sys.executable, kunit, 'build',
+                            '--kunitconfig=' + KUNITCONFIG,
+                            '--build_dir=' + build,
+                            '--jobs=%d' % (os.cpu_count() or 1),
+                            '--make_options', 'CC=ccache gcc'] + opts,
+                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT,
+                           env=env)
+    if r.returncode:
+        test.check(False, 'kunit-%s build' % arch, 'log: %s' % os.path.relpath(
+            os.path.join(build, 'build.log'), paths.ROOT))
+        return
+    log = os.path.join(build, 'test.log')
+    if arch == 'um':
+        with open(log, 'w') as f:
+            subprocess.run(['timeout', timeout, os.path.join(build, 'linux'),
+                            'kunit.enable=1', 'printk.time=1', 'mem=1G',
+                            'console=tty', 'kunit_shutdown=halt'],
+                           stdin=subprocess.DEVNULL, stdout=f,
+                           stderr=subprocess.STDOUT)
+        subprocess.run(['stty', 'sane'], stderr=subprocess.DEVNULL)
+    else:
+        with open(log, 'w') as f:
+            subprocess.run([sys.executable, kunit, 'exec',
+                            '--build_dir=' + build, '--arch=' + arch,
+                            '--timeout=' + timeout, '--raw_output=kunit',
+                            '--kernel_args', 'printk.time=1'],
+                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT,
+                           env=env)
+    ktap._kunit_parser()
+    import kunit_parser
+    with open(log, errors='replace') as f:
+        lines = list(kunit_parser.extract_tap_lines(f))
+    if not lines:
+        test.check(False, 'kunit-%s' % arch, 'no KTAP in %s' %
+                   os.path.relpath(log, paths.ROOT))
+        return
+    n = test.nest('kunit-' + arch, lines)
+    if n.counts()[:2] == (0, 0):
+        test.check(False, 'kunit-%s: no test case ran' % arch)
+
+
+def run(test):
+    for arch in os.environ.get('KUNIT_ARCHS', 'um x86_64').split():
+        run_arch(test, arch)

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The machine table: the one place that knows each architecture.
+
+One entry per machine (like kunit.py's qemu_configs/*.py and virtme-ng's
+architectures.py).  Everything that differs between architectures is a
+field here: the kernel ARCH and its cross compiler, the kernel image
+target, the config fragment, the QEMU binary, machine, firmware and
+console, the guest's C compiler and page size.  Entries with qemu=None
+are build-only (cross builds of the touched objects; no guest yet).
+
+To add a machine: add an entry, its fragment configs/<name>.config, a
+default variant in variants.py, and the topologies it runs in
+topologies.py (the shared ones work on any machine with a pcie.0 root
+bus).
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str                   # table key, also build/<name>
+    arch: str                   # kernel ARCH=
+    srcarch: str                # arch/<srcarch>/
+    cross: str                  # CROSS_COMPILE= ('' = host gcc)
+    image: str                  # make target of the bootable image
+    image_path: str             # that image, relative to the build dir
+    defconfig: str              # for the cross builds of the quality gate
+    packages: Tuple[str, ...]   # Debian packages: compiler, QEMU, firmware
+    qemu: Optional[str] = None  # QEMU binary; None: build-only
+    qemu_args: Tuple[str, ...] = ()   # machine, CPU, firmware options
+    firmware: str = 'none'      # who places BARs before Linux: none/seabios
+    console: str = ''           # kernel console=
+    guest_cc: str = ''          # static C compiler for the initramfs
+    page_size: int = 4096       # guest PAGE_SIZE of the default variant
+    # q35 without ACPI: root ports need native hotplug
+    hotplug_args: Tuple[str, ...] = ()
+    notes: str = field(default='', compare=False)
+
+    @property
+    def fragment(self):
+        return 'configs/%s.config' % self.name
+
+
+MACHINES = {m.name: m for m in (
+    Machine('arm64', arch='arm64', srcarch='arm64',
+            cross='aarch64-linux-gnu-', image='Image',
+            image_path='arch/arm64/boot/Image', defconfig='defconfig',
+            packages=('gcc-aarch64-linux-gnu', 'libc6-dev-arm64-cross',
+                      'qemu-system-arm'),
+            qemu='qemu-system-aarch64',
+            qemu_args=('-M', 'virt', '-cpu', 'cortex-a57'),
+            console='ttyAMA0', guest_cc='aarch64-linux-gnu-gcc',
+            notes='Linux assigns every BAR (direct kernel boot)'),
+    Machine('x86_64', arch='x86_64', srcarch='x86', cross='',
+            image='bzImage', image_path='arch/x86/boot/bzImage',
+            defconfig='x86_64_defconfig',
+            packages=('gcc', 'libc6-dev', 'qemu-system-x86', 'seabios',
+                      'ipxe-qemu'),
+            qemu='qemu-system-x86_64', qemu_args=('-M', 'q35', '-vga', 'none'),
+            firmware='seabios', console='ttyS0', guest_cc='gcc',
+            hotplug_args=('-global',
+                          'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'),
+            notes='SeaBIOS places every BAR, 4 KiB aligned'),
+    Machine('arm', arch='arm', srcarch='arm', cross='arm-linux-gnueabihf-',
+            image='zImage', image_path='arch/arm/boot/zImage',
+            defconfig='multi_v7_defconfig',
+            packages=('gcc-arm-linux-gnueabihf', 'libc6-dev-armhf-cross',
+                      'qemu-system-arm'),
+            qemu='qemu-system-arm',
+            qemu_args=('-M', 'virt,highmem=off', '-cpu', 'cortex-a15'),
+            console='ttyAMA0', guest_cc='arm-linux-gnueabihf-gcc',
+            notes='32-bit, no LPAE: resource_size_t is 32 bits wide'),
+    Machine('s390', arch='s390', srcarch='s390', cross='s390x-linux-gnu-',
+            image='bzImage', image_path='arch/s390/boot/bzImage',
+            defconfig='defconfig', packages=('gcc-s390x-linux-gnu',)),
+    Machine('powerpc', arch='powerpc', srcarch='powerpc',
+            cross='powerpc64le-linux-gnu-', image='zImage',
+            image_path='arch/powerpc/boot/zImage',
+            defconfig='ppc64le_defconfig',
+            packages=('gcc-powerpc64le-linux-gnu',)),
+    Machine('um', arch='um', srcarch='um', cross='', image='linux',
+            image_path='linux', defconfig='defconfig', packages=('gcc',)),
+)}
+
+
+def machine(name):
+    try:
+        return MACHINES[name]
+    except KeyError:
+        raise SystemExit('unknown machine %r (machines: %s)' % (
+            name, ' '.join(MACHINES)))
+
+
+def bootable():
+    return [m for m in MACHINES.values() if m.qemu]

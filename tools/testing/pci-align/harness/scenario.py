@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Scenarios: boots as data, run into one KTAP test.
+
+A scenario is a module in scenarios/ with NAME, a docstring saying what it
+proves, and BOOTS, a list of Boot.  Each Boot names its kernel variant,
+topology, kernel command line, guest action (pcialign.* words of the
+command line, HMP commands once the guest is ready, extra programs) and
+what it must show: `expect`, a dict of expect.py's vocabulary, checked on
+the boot's report.  `also` adds more analyses of the same log (another
+report, another label).  A boot whose variant is not built fails, or is
+skipped when the boot is optional.
+
+run(module) returns the scenario's ktap.Test: one "<name> boot" check
+per boot, then the checks of its expectations, with the analyzer's table
+and verdict line as diagnostics.
+"""
+
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from . import analyze, expect as expect_mod, initramfs, ktap, paths, qemu
+from .variants import variant as get_variant
+
+
+@dataclass
+class Boot:
+    name: str
+    variant: str = 'arm64'
+    topology: str = 'seed'
+    append: str = ''
+    expect: Dict = field(default_factory=dict)
+    label: Optional[str] = None         # check label (default: name)
+    also: List[Tuple[str, Dict]] = field(default_factory=list)
+    on_ready: Tuple[str, ...] = ()      # HMP commands
+    extras: Tuple[Tuple[str, str], ...] = ()  # initramfs (src, dst)
+    optional: bool = False              # skip, not fail, without kernel
+    analyze: bool = True                # False: only the boot check
+
+
+def _extras(boot, mach):
+    out = []
+    for src, dst in boot.extras:
+        src = paths.under_root(src.format(machine=mach.name, arch=mach.arch))
+        out.append((src, dst))
+    return out
+
+
+def log_path(scenario, boot):
+    return os.path.join(paths.LOGS, scenario, boot.name + '.log')
+
+
+def run_boot(test, scenario, boot, runs):
+    v = get_variant(boot.variant)
+    log = log_path(scenario, boot)
+    test.note('--- %s: %s, topology %s, append "%s"' % (
+        boot.name, v.name, boot.topology, boot.append))
+    if not os.path.isfile(v.image):
+        why = 'no %s kernel %s (pcialign.py kernel %s)' % (
+            v.name, os.path.relpath(v.image, paths.ROOT), v.name)
+        if boot.optional:
+            test.skip('%s boot' % boot.name, why)
+        else:
+            test.check(False, '%s boot' % boot.name, why)
+        return
+    extras = _extras(boot, v.mach)
+    tag = 'x-' + '-'.join(os.path.basename(d) for _, d in extras) \
+        if extras else ''
+    try:
+        initrd = initramfs.build(v.mach, tag, extras)
+    except (SystemExit, Exception) as e:     # noqa: B902 -- reported
+        test.check(False, '%s boot' % boot.name, 'initramfs: %s' % e)
+        return
+    ended, secs = qemu.boot(v, boot.topology, boot.append, log, initrd,
+                            on_ready=boot.on_ready)
+    test.note('BOOT-TIME %s %.1fs' % (boot.name, secs))
+    if not ended:
+        with open(log, errors='replace') as f:
+            tail = f.read().splitlines()[-20:]
+        test.note('\n'.join('  | ' + t for t in tail))
+    if not test.check(ended, '%s boot' % boot.name,
+                      '' if ended else 'no end marker in %s' % log):
+        return
+    runs[boot.name] = analyze.Run(log)
+    if not boot.analyze:
+        return
+    for label, exp in [(boot.label or boot.name, boot.expect)] + \
+            list(boot.also):
+        analyze_one(test, label, log, exp, runs)
+
+
+def analyze_one(test, label, log, exp, runs):
+    run = analyze.Run(log, exp.get('report', 'boot'))
+    ref = runs.get(exp['ref']) if exp.get('ref') else None
+    if exp.get('ref') and ref is None:
+        test.note('reference boot %s did not run: moved counts against '
+                  'the firmware placement' % exp['ref'])
+    verdict = analyze.Verdict(run, ref, exp.get('page_size'))
+    test.note('\n'.join(verdict.table(label)))
+    expect_mod.check(test, label, run, verdict, exp, runs)
+
+
+def run(module, only=None):
+    """Run scenario MODULE's boots (ONLY: a set of boot names)."""
+    test = ktap.Test(module.NAME)
+    runs = {}
+    for boot in module.BOOTS:
+        if only and boot.name not in only:
+            continue
+        run_boot(test, module.NAME, boot, runs)
+    return test

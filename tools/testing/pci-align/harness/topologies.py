@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0
+"""QEMU device topologies, by name: lists of -device option values.
+
+They use QEMU's generic PCIe devices on the root bus pcie.0, so they run
+on every machine of machines.py with a PCIe host bridge (arm64 and arm
+virt, x86_64 q35).  A machine whose root bus is named differently gives
+ROOT_BUS in its own entry here.
+"""
+
+ROOT_BUS = 'pcie.0'
+
+# seed: the seed-003 topology: three 32-byte BARs behind a PCIe-to-PCI
+# bridge, a 256 MiB BAR beside them, plus small BARs on the root bus.
+SEED = [
+    'pcie-pci-bridge,id=br1',
+    'pci-testdev,bus=br1,addr=1,membar=32',
+    'pci-testdev,bus=br1,addr=2,membar=32',
+    'pci-testdev,bus=br1,addr=3,membar=32',
+    'pci-testdev,bus=br1,addr=4,membar=268435456',
+    'pci-testdev,bus=pcie.0,membar=32',
+    'pci-testdev,bus=pcie.0,membar=64',
+    'pci-testdev,bus=pcie.0,membar=128',
+    'pci-testdev,bus=pcie.0,membar=256',
+]
+
+# small: only small BARs on the root bus
+SMALL = [
+    'pci-testdev,bus=pcie.0,membar=32',
+    'pci-testdev,bus=pcie.0,membar=64',
+]
+
+
+def root_ports(*ids):
+    return ['pcie-root-port,id=rp%d,chassis=%d,slot=%d' % (i, i, i)
+            for i in ids]
+
+
+TOPOLOGIES = {
+    'none': [],
+    'seed': SEED,
+    'small': SMALL,
+    # seed plus two empty PCIe root ports (hotplug slots) rp1, rp2
+    'hotplug': SEED + root_ports(1, 2),
+    # seed plus four PCIe root ports: rp1 holds a multifunction set of
+    # four pci-testdevs (32/64/128/32-byte BARs), rp2 and rp3 two each
+    # (32/64), rp4 is an empty hotplug slot
+    'rootports': SEED + root_ports(1, 2, 3, 4) + [
+        'pci-testdev,bus=rp1,addr=0.0,multifunction=on,membar=32',
+        'pci-testdev,bus=rp1,addr=0.1,membar=64',
+        'pci-testdev,bus=rp1,addr=0.2,membar=128',
+        'pci-testdev,bus=rp1,addr=0.3,membar=32',
+        'pci-testdev,bus=rp2,addr=0.0,multifunction=on,membar=32',
+        'pci-testdev,bus=rp2,addr=0.1,membar=64',
+        'pci-testdev,bus=rp3,addr=0.0,multifunction=on,membar=32',
+        'pci-testdev,bus=rp3,addr=0.1,membar=64',
+    ],
+    # small plus an NVMe controller with SR-IOV (2 VFs at most) behind root
+    # port rp9 (00:03.0 on arm64 virt); its VFs are 01:00.1 and 01:00.2
+    # (VF offset 1, stride 1).  QEMU 7.2 wants an nvme-subsys, and
+    # sriov_vq_flexible >= 2 * sriov_max_vfs, sriov_vi_flexible >=
+    # sriov_max_vfs, max_ioqpairs >= sriov_vq_flexible + 2, msix_qsize >=
+    # sriov_vi_flexible + 1.
+    'sriov': SMALL + root_ports(9) + [
+        'nvme-subsys,id=nvmesubsys9',
+        'nvme,serial=deadbeef,bus=rp9,addr=0.0,subsys=nvmesubsys9,'
+        'sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,'
+        'max_ioqpairs=6,msix_qsize=3',
+    ],
+}
+
+
+# The benchmark's shapes of N small-BAR pci-testdevs (BAR 0 4 KiB, BAR 1
+# 256 bytes I/O, BAR 2 of BAR2_SIZES in turn), topology "bench-SHAPE-N":
+#   flat    on the root bus, slot s holding functions s-1, s-1+31, ...
+#   bridge  behind one pci-bridge, 32 slots x 8 functions
+#   switch  behind a two-level PCIe switch: ceil(N / 8) downstream ports
+#           of 8 functions each, 8 to a second-level switch
+BAR2_SIZES = (32, 64, 128, 256)
+BENCH_MAX = {'flat': 248, 'bridge': 256, 'switch': 2048}
+
+
+def bench(shape, n):
+    out = []
+    if shape == 'flat':
+        for i in range(n):
+            fn = i // 31
+            mf = ',multifunction=on' if fn == 0 and i + 31 < n else ''
+            out.append('pci-testdev,bus=pcie.0,addr=%x.%d%s,membar=%d' % (
+                1 + i % 31, fn, mf, BAR2_SIZES[i % 4]))
+    elif shape == 'bridge':
+        out.append('pci-bridge,id=br1,bus=pcie.0,addr=1,chassis_nr=1,shpc=off')
+        for i in range(n):
+            fn = i // 32
+            mf = ',multifunction=on' if fn == 0 and i + 32 < n else ''
+            out.append('pci-testdev,bus=br1,addr=%x.%d%s,membar=%d' % (
+                i % 32, fn, mf, BAR2_SIZES[i % 4]))
+    elif shape == 'switch':
+        leaves = (n + 7) // 8
+        l1 = (leaves + 7) // 8
+        leaf, ch = 0, 2
+        out += ['pcie-root-port,id=rp1,bus=pcie.0,addr=1,chassis=1,slot=1',
+                'x3130-upstream,id=up1,bus=rp1']
+        for k in range(l1):
+            out.append('xio3130-downstream,id=da%d,bus=up1,addr=%d,'
+                       'chassis=%d,slot=0' % (k, k, ch))
+            ch += 1
+            out.append('x3130-upstream,id=ub%d,bus=da%d' % (k, k))
+            j = 0
+            while j < 8 and leaf < leaves:
+                out.append('xio3130-downstream,id=db%d,bus=ub%d,addr=%d,'
+                           'chassis=%d,slot=0' % (leaf, k, j, ch))
+                ch += 1
+                j += 1
+                leaf += 1
+        for i in range(n):
+            fn = i % 8
+            mf = ',multifunction=on' if fn == 0 and i + 1 < n else ''
+            out.append('pci-testdev,bus=db%d,addr=0.%d%s,membar=%d' % (
+                i // 8, fn, mf, BAR2_SIZES[i % 4]))
+    else:
+        raise SystemExit('unknown bench shape %r' % shape)
+    return out
+
+
+def devices(name):
+    """-device values of topology NAME (a list, possibly empty)."""
+    if name.startswith('bench-'):
+        _, shape, n = name.split('-')
+        return bench(shape, min(int(n), BENCH_MAX.get(shape, 0)))
+    try:
+        return list(TOPOLOGIES[name])
+    except KeyError:
+        raise SystemExit('unknown topology %r (topologies: %s)' % (
+            name, ' '.join(TOPOLOGIES)))
+
+
+def has_root_ports(devs):
+    return any(d.startswith('pcie-root-port') for d in devs)

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The kernel variant table: every guest kernel and where it is built.
+
+A variant is a machine plus config fragments: allnoconfig +
+configs/common.config + the machine's fragment + the variant's own, in
+that order.  Its output directory is build/<name>; every image path the
+harness uses comes from Variant.image.  in_check: built by `make check`
+(the others are built on demand: `pcialign.py kernel NAME`).
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Tuple
+
+from . import paths
+from .machines import machine as _machine
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    machine: str
+    fragments: Tuple[str, ...] = ()
+    in_check: bool = True
+    tree: str = ''              # another kernel tree ('' = paths.TREE)
+    what: str = ''
+
+    @property
+    def mach(self):
+        return _machine(self.machine)
+
+    @property
+    def out(self):
+        return os.path.join(paths.BUILD, self.name)
+
+    @property
+    def image(self):
+        return os.path.join(self.out, self.mach.image_path)
+
+    @property
+    def src(self):
+        return paths.under_root(self.tree) if self.tree else paths.TREE
+
+    def config_fragments(self):
+        frags = ['configs/common.config', self.mach.fragment]
+        frags += list(self.fragments)
+        return [os.path.join(paths.HARNESS, f) for f in frags]
+
+
+VARIANTS = {v.name: v for v in (
+    Variant('arm64', 'arm64', what='the series, default configuration'),
+    Variant('x86_64', 'x86_64', what='the series, default configuration'),
+    Variant('arm', 'arm', what='the series, 32-bit resource_size_t'),
+    Variant('arm64-pab', 'arm64', ('configs/page-align-bars.config',),
+            what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
+    Variant('arm64-64k', 'arm64', ('configs/arm64-64k.config',),
+            what='64 KiB pages'),
+    Variant('x86_64-acpi', 'x86_64', ('configs/x86_64-acpi.config',),
+            in_check=False, what='ACPI + MMCONFIG (SR-IOV on x86_64)'),
+    Variant('unfixed-arm64', 'arm64', in_check=False,
+            tree='build/linux-unfixed',
+            what='negative control: the series without the min_mem_align fix'),
+    Variant('unfixed-x86_64', 'x86_64', in_check=False,
+            tree='build/linux-unfixed',
+            what='negative control: the series without the min_mem_align fix'),
+)}
+
+
+def variant(name):
+    try:
+        return VARIANTS[name]
+    except KeyError:
+        raise SystemExit('unknown kernel variant %r (variants: %s)' % (
+            name, ' '.join(VARIANTS)))

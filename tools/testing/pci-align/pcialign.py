@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""pcialign.py: the one entry point of the pci-align harness.
+
+  deps                     install the Debian packages (as root)
+  base                     extract the pristine 6.12 base into build/pristine
+  tree | save              overlay <-> build/linux (harness/overlay.py)
+  series | checkpatch      git format-patch into out/series | checkpatch
+  kernel [VARIANT...]      build guest kernels (default: those of make check)
+  image-path VARIANT       print the path of a variant's image
+  machines | variants      print the tables
+  boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
+  run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP
+  kunit                    the KUnit suite (UML, x86_64), KTAP
+  check                    everything, KTAP; last line "N passed, N failed"
+  bench [--check]          the benchmark (steps/bench.sh)
+
+The Makefile's targets each run one of these.  See README.md beside this
+file for the map of the harness.
+"""
+
+import importlib
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from harness import (analyze, bench, check, initramfs, kbuild,  # noqa: E402
+                     ktap, kunit, paths, qemu, scenario, steps)
+from harness.machines import MACHINES  # noqa: E402
+from harness.variants import VARIANTS, variant  # noqa: E402
+
+
+def sh(script, *args):
+    return subprocess.run(['bash', os.path.join(paths.STEPS, script)] +
+                          list(args), env=steps.env()).returncode
+
+
+def cmd_kernel(args):
+    names = args or [v.name for v in VARIANTS.values() if v.in_check]
+    for n in names:
+        print(kbuild.build(variant(n)))
+    return 0
+
+
+def cmd_boot(args):
+    if len(args) < 2:
+        raise SystemExit('usage: pcialign.py boot VARIANT TOPOLOGY [APPEND]')
+    v = variant(args[0])
+    append = args[2] if len(args) > 2 else ''
+    log = os.path.join(paths.LOGS, 'boot', '%s-%s.log' % (v.name, args[1]))
+    ended, secs = qemu.boot(v, args[1], append, log,
+                            initramfs.build(v.mach))
+    print('BOOT %s %s %.1fs %s' % (v.name, args[1], secs, log))
+    if ended:
+        print('\n'.join(analyze.Verdict(analyze.Run(log)).table(v.name)))
+    return 0 if ended else 1
+
+
+def cmd_run(args):
+    if not args:
+        raise SystemExit('usage: pcialign.py run SCENARIO [BOOT...]')
+    mod = importlib.import_module('scenarios.' + args[0])
+    t = scenario.run(mod, set(args[1:]) or None)
+    doc = ktap.document([t])
+    print('\n'.join(doc))
+    line = ktap.summary_line(doc)
+    print(line)
+    return 0 if line.endswith(' 0 failed') else 1
+
+
+def cmd_kunit(_):
+    t = ktap.Test('kunit')
+    kunit.run(t)
+    doc = ktap.document([t])
+    print('\n'.join(doc))
+    print(ktap.summary_line(doc))
+    return 0 if t.ok else 1
+
+
+def cmd_bench(args):
+    t = ktap.Test('bench')
+    bench.run(t, check_only=args == ['--check'])
+    doc = ktap.document([t])
+    print('\n'.join(doc))
+    print(ktap.summary_line(doc))
+    return 0 if t.ok else 1
+
+
+def cmd_tables(what):
+    if what == 'machines':
+        for m in MACHINES.values():
+            print('%-8s ARCH=%-7s CROSS=%-22s %-8s %s %s console=%s cc=%s '
+                  'page=%d' % (m.name, m.arch, m.cross or '-', m.image,
+                               m.qemu or '(build only)',
+                               ' '.join(m.qemu_args), m.console or '-',
+                               m.guest_cc or '-', m.page_size))
+    else:
+        for v in VARIANTS.values():
+            print('%-15s %-7s %-6s %s  %s' % (
+                v.name, v.machine, 'check' if v.in_check else '-',
+                os.path.relpath(v.image, paths.ROOT), v.what))
+    return 0
+
+
+def main(argv):
+    if not argv or argv[0] in ('-h', '--help', 'help'):
+        print(__doc__)
+        return 0
+    cmd, args = argv[0], argv[1:]
+    simple = {
+        'deps': lambda a: 0 if steps.deps() else 1,
+        'base': lambda a: sh('base.sh'),
+        'tree': lambda a: subprocess.run(steps.overlay('tree'),
+                                         env=steps.env()).returncode,
+        'save': lambda a: subprocess.run(steps.overlay('save'),
+                                         env=steps.env()).returncode,
+        'series': lambda a: sh('series.sh'),
+        'checkpatch': lambda a: sh('checkpatch.sh'),
+        'kernel': cmd_kernel,
+        'image-path': lambda a: print(variant(a[0]).image) or 0,
+        'machines': lambda a: cmd_tables('machines'),
+        'variants': lambda a: cmd_tables('variants'),
+        'boot': cmd_boot,
+        'run': cmd_run,
+        'kunit': cmd_kunit,
+        'check': lambda a: check.main(),
+        'bench': cmd_bench,
+    }
+    if cmd not in simple:
+        raise SystemExit('pcialign.py: unknown command %r (see --help)' % cmd)
+    return simple[cmd](args)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

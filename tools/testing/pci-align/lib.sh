@@ -44,9 +44,9 @@ initramfs_for() {
 }
 
 # ensure_initramfs ARCH: (re)build initramfs_for ARCH when it is missing,
-# older than mkinitramfs.sh, a guest/*.[ch] source or an INITRAMFS_EXTRA
-# source, or was built with another INITRAMFS_EXTRA list (kept in
-# IMAGE.extra).  Extra programs: set INITRD (a name of its own, e.g.
+# older than mkinitramfs.sh, a guest/*.[ch] or guest/init/*.[ch] source or
+# an INITRAMFS_EXTRA source, or was built with another INITRAMFS_EXTRA list
+# (kept in IMAGE.extra).  Extra programs: set INITRD (a name of its own, e.g.
 # build/initramfs-kselftest-arm64.cpio.gz) and INITRAMFS_EXTRA
 # ("SRC:/bin/NAME ...", see mkinitramfs.sh) before boot(); they need not
 # be exported.
@@ -57,7 +57,7 @@ ensure_initramfs() {
 	   [ "$(cat "$img.extra" 2>/dev/null)" != "$extras" ]; then
 		stale=1
 	fi
-	for f in "$HERE"/guest/*.[ch]; do
+	for f in "$HERE"/guest/*.[ch] "$HERE"/guest/init/*.[ch]; do
 		[ "$f" -nt "$img" ] && stale=1
 	done
 	for f in $extras; do

@@ -51,7 +51,7 @@ mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys"
 
 CFLAGS=(-static -O2 -Wall)
 "$CC" "${CFLAGS[@]}" -o "$BUILD_DIR/pcibars-$ARCH" "$HERE/guest/pcibars.c"
-"$CC" "${CFLAGS[@]}" -o "$BUILD_DIR/init-$ARCH" "$HERE/guest/init.c"
+"$CC" "${CFLAGS[@]}" -I "$HERE/guest" -o "$BUILD_DIR/init-$ARCH" "$HERE"/guest/init/*.c
 cp "$BUILD_DIR/pcibars-$ARCH" "$root/bin/pcibars"
 cp "$BUILD_DIR/init-$ARCH" "$root/init"
 # Built straight into the tree: no shared intermediate file

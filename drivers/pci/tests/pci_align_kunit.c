@@ -1673,8 +1673,8 @@ static void pci_align_bench_restore_loglevel(void *level)
  * Scan and assign EMU_BIG_FUNCS devices with two small BARs each, as
  * pci_host_probe() does, without and with "all", alternating, BENCH_REPS
  * times each.  Report the median times and their ratio in one line
- * ("bench: n=... stock_ns=... all_ns=... ratio=..."), for
- * tools/testing/pci-align/bench.sh.  The kernel messages are kept off the
+ * ("bench: n=... stock_ns=... all_ns=... ratio=...") that a benchmark
+ * script can collect.  The kernel messages are kept off the
  * console meanwhile: the time is that of the PCI core, not of the console.
  */
 static void pci_align_test_bench(struct kunit *test)

@@ -12,8 +12,10 @@
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
   run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP
   kunit                    the KUnit suite (UML, x86_64), KTAP
+  demo                     make the tree and the demo's kernels if missing,
+                           then run the demo scenario
   check                    everything, KTAP; last line "N passed, N failed"
-  bench [--check]          the benchmark (steps/bench.sh)
+  bench [--check]          the benchmark (harness/bench.py)
 
 The Makefile's targets each run one of these.  See README.md beside this
 file for the map of the harness.
@@ -71,6 +73,18 @@ def cmd_run(args):
     return 0 if line.endswith(' 0 failed') else 1
 
 
+def cmd_demo(_):
+    if not os.path.isdir(os.path.join(paths.TREE, '.git')):
+        if sh('base.sh') or subprocess.run(steps.overlay('tree'),
+                                           env=steps.env()).returncode:
+            return 1
+    mod = importlib.import_module('scenarios.demo')
+    for name in dict.fromkeys(b.variant for b in mod.BOOTS):
+        if not os.path.isfile(variant(name).image):
+            kbuild.build(variant(name))
+    return cmd_run(['demo'])
+
+
 def cmd_kunit(_):
     t = ktap.Test('kunit')
     kunit.run(t)
@@ -126,6 +140,7 @@ def main(argv):
         'boot': cmd_boot,
         'run': cmd_run,
         'kunit': cmd_kunit,
+        'demo': cmd_demo,
         'check': lambda a: check.main(),
         'bench': cmd_bench,
     }

@@ -423,7 +423,7 @@ def write_md(rows, args, top, boots, kreps, ksum):
              'the analyzer\'s table (harness/analyze.py); the logs of this '
              'run are listed in `%s`.' % (here, rel(args.runs, top)))
     o.append('')
-    o.append('Columns (medians over the runs; see `%s/bench.py --help`):' %
+    o.append('Columns (medians over the runs; see `%s/harness/benchreport.py`):' %
              here)
     o.append('')
     o.append('- **space**: MMIO address space consumed = span of the root '

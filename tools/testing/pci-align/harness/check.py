@@ -10,6 +10,7 @@ the whole document goes to build/check/check.ktap, and the last line is
 run.  CHECK_ONLY="step,...": run only these (the rest skipped).
 """
 
+import contextlib
 import os
 import sys
 import time
@@ -56,6 +57,35 @@ def plan():
     return p
 
 
+def captured(fn, test, name, keep=200):
+    """Run FN(TEST) with fds 1 and 2 in the step's log, so that nothing
+    but KTAP reaches our stdout; the last KEEP lines become diagnostics."""
+    log = steps.logfile(name + '.out')
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with open(log, 'w+', buffering=1) as f:
+        os.dup2(f.fileno(), 1)
+        os.dup2(f.fileno(), 2)
+        try:
+            with contextlib.redirect_stdout(f), contextlib.redirect_stderr(f):
+                fn(test)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+        f.seek(0)
+        out = f.read().splitlines()
+    if len(out) > keep:
+        test.note('... %d lines, all in %s' % (len(out),
+                                               os.path.relpath(log, paths.ROOT)))
+    for line in out[-keep:]:
+        test.note(line)
+
+
 def _listed(var):
     return {s.strip() for s in os.environ.get(var, '').split(',')
             if s.strip()}
@@ -74,7 +104,7 @@ def main():
         else:
             start = time.monotonic()
             try:
-                fn(t)
+                captured(fn, t, name)
             except (Exception, SystemExit) as e:    # a harness bug
                 t.check(False, '%s (harness error: %s: %s)' % (
                     name, type(e).__name__, e))

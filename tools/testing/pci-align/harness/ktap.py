@@ -185,9 +185,14 @@ def document(tests, plan=None):
 # -- counting, with the kernel's KTAP parser ---------------------------
 def _kunit_parser():
     from . import paths
-    d = paths.KUNIT_TOOLS
-    if not os.path.isfile(os.path.join(d, 'kunit_parser.py')):
-        raise SystemExit('ktap: %s/kunit_parser.py not found (make tree)' % d)
+    # the patched tree's, else the pristine base's (the same file)
+    for d in (paths.KUNIT_TOOLS,
+              os.path.join(paths.PRISTINE, 'tools/testing/kunit')):
+        if os.path.isfile(os.path.join(d, 'kunit_parser.py')):
+            break
+    else:
+        raise SystemExit('ktap: no tools/testing/kunit/kunit_parser.py in %s '
+                         'or build/pristine (make base tree)' % paths.TREE)
     if d not in sys.path:
         sys.path.insert(0, d)
     import kunit_parser

@@ -791,7 +791,8 @@ def cmd_tree():
 
 def cmd_repo_status():
     """List overlay paths with uncommitted changes in the repository."""
-    out = git(["status", "--porcelain", "-z", "--untracked-files=all"], cwd=ROOT)
+    out = git(["status", "--porcelain", "-z", "--no-renames",
+               "--untracked-files=all"], cwd=ROOT)
     dirty = [e for e in out.decode().split("\0")
              if len(e) > 3 and (not is_harness(e[3:]) or e[3:] in OVERLAY_META)]
     for e in dirty:

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The tables agree with each other and with the files they name."""
+
+import importlib
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from harness import expect, machines, paths, topologies, variants  # noqa
+from harness.scenario import Boot  # noqa: E402
+import scenarios  # noqa: E402
+
+
+def test_every_variant_has_a_machine_and_its_fragments():
+    for v in variants.VARIANTS.values():
+        assert v.machine in machines.MACHINES, v.name
+        for f in v.config_fragments():
+            assert os.path.isfile(f), (v.name, f)
+        assert v.image.startswith(os.path.join(paths.BUILD, v.name) + '/')
+
+
+def test_every_bootable_machine_has_a_default_variant():
+    for m in machines.bootable():
+        assert m.name in variants.VARIANTS
+        assert m.console and m.guest_cc and m.qemu_args
+
+
+@pytest.mark.parametrize('name', scenarios.ORDER)
+def test_scenario_boots_are_valid(name):
+    mod = importlib.import_module('scenarios.' + name)
+    assert mod.NAME == name and mod.__doc__
+    names = [b.name for b in mod.BOOTS]
+    assert len(names) == len(set(names)), 'boot names repeat'
+    for b in mod.BOOTS:
+        assert isinstance(b, Boot)
+        assert b.variant in variants.VARIANTS, b.name
+        topologies.devices(b.topology)
+        for exp in [b.expect] + [e for _, e in b.also]:
+            assert not expect.unknown_keys(exp), (b.name, exp)
+            for key in ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as'):
+                if key in exp:      # a reference boots earlier
+                    assert exp[key] in names[:names.index(b.name)], b.name

@@ -10,7 +10,9 @@
   image-path VARIANT       print the path of a variant's image
   machines | variants      print the tables
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
-  run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP
+  run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP;
+      [--kernel V=OTHER]   the negative control: its boots on other kernels,
+                           e.g. --kernel arm64=unfixed-arm64 (realloc)
   kunit                    the KUnit suite (UML, x86_64), KTAP
   demo                     make the tree and the demo's kernels if missing,
                            then run the demo scenario
@@ -62,10 +64,24 @@ def cmd_boot(args):
 
 
 def cmd_run(args):
+    """run SCENARIO [--kernel VARIANT=OTHER ...] [BOOT...]: with --kernel,
+    the negative control on other kernels (scenario.negative())."""
     if not args:
-        raise SystemExit('usage: pcialign.py run SCENARIO [BOOT...]')
+        raise SystemExit('usage: pcialign.py run SCENARIO '
+                         '[--kernel VARIANT=OTHER ...] [BOOT...]')
     mod = importlib.import_module('scenarios.' + args[0])
-    t = scenario.run(mod, set(args[1:]) or None)
+    kernels, only, rest = {}, set(), args[1:]
+    while rest:
+        a = rest.pop(0)
+        if a == '--kernel' and rest:
+            k, _, v = rest.pop(0).partition('=')
+            kernels[variant(k).name] = variant(v).name
+        else:
+            only.add(a)
+    if kernels:
+        t = scenario.negative(mod, kernels, only or None)
+    else:
+        t = scenario.run(mod, only or None)
     doc = ktap.document([t])
     print('\n'.join(doc))
     line = ktap.summary_line(doc)

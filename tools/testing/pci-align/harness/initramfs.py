@@ -20,7 +20,7 @@ import tempfile
 
 from . import paths
 
-CFLAGS = ['-static', '-O2', '-Wall']
+CFLAGS = ['-static', '-O2', '-Wall', '-D_FILE_OFFSET_BITS=64']
 
 
 def init_sources():

@@ -100,6 +100,35 @@ def analyze_one(test, label, log, exp, runs):
     expect_mod.check(test, label, run, verdict, exp, runs)
 
 
+def negative(module, kernels, only=None):
+    """The negative control: MODULE's boots on other kernels (KERNELS:
+    {variant: variant}, e.g. the series without a fix).  The checks are
+    only shown; one result says whether at least one boot shows what the
+    fix is for: shared pages or unassigned BARs."""
+    from dataclasses import replace
+    test = ktap.Test(module.NAME + '-negative')
+    info = ktap.Test('info')
+    runs, bad, seen = {}, [], 0
+    for boot in module.BOOTS:
+        if (only and boot.name not in only) or boot.variant not in kernels:
+            continue
+        b = replace(boot, variant=kernels[boot.variant])
+        run_boot(info, module.NAME + '-negative', b, runs)
+        if b.name in runs:
+            seen += 1
+            v = analyze.Verdict(analyze.Run(runs[b.name].path,
+                                            b.expect.get('report', 'boot')))
+            test.note(v.line(b.name))
+            if v.shared or v.unassigned:
+                bad.append(b.name)
+    for r in info.results():
+        test.note('info: %s %s' % ('ok' if r.ok else 'not ok', r.name))
+    test.check(bool(bad), 'negative-control %d of %d boot(s) with '
+               'shared_pages>0 or unassigned>0: %s' % (len(bad), seen,
+                                                      ' '.join(bad)))
+    return test
+
+
 def run(module, only=None):
     """Run scenario MODULE's boots (ONLY: a set of boot names)."""
     test = ktap.Test(module.NAME)

@@ -8,8 +8,8 @@ export TREE KSRC CHECK_SKIP CHECK_ONLY FORCE
 
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 
-.PHONY: help deps base tree save series checkpatch kernel demo check kunit \
-	bench machines variants
+.PHONY: help deps base tree save series checkpatch kernel image-path demo \
+	check kunit bench machines variants
 
 help:
 	@$(PCIALIGN) --help
@@ -21,3 +21,6 @@ deps base tree save series checkpatch kunit check demo bench machines \
 # make kernel [VARIANT="arm64 arm64-pab ..."]: default, those of make check
 kernel:
 	@$(PCIALIGN) kernel $(VARIANT)
+
+image-path:
+	@$(PCIALIGN) image-path $(VARIANT)

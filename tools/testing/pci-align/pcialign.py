@@ -7,7 +7,7 @@
   tree | save              overlay <-> build/linux (harness/overlay.py)
   series | checkpatch      git format-patch into out/series | checkpatch
   kernel [VARIANT...]      build guest kernels (default: those of make check)
-  image-path VARIANT       print the path of a variant's image
+  image-path [VARIANT]     print the path of a variant's image (arm64)
   machines | variants      print the tables
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
   run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP;
@@ -96,8 +96,7 @@ def cmd_demo(_):
             return 1
     mod = importlib.import_module('scenarios.demo')
     for name in dict.fromkeys(b.variant for b in mod.BOOTS):
-        if not os.path.isfile(variant(name).image):
-            kbuild.build(variant(name))
+        kbuild.build(variant(name))         # incremental
     return cmd_run(['demo'])
 
 
@@ -111,6 +110,9 @@ def cmd_kunit(_):
 
 
 def cmd_bench(args):
+    if args != ['--check']:
+        for name in dict.fromkeys(bench.KERNEL.values()):
+            kbuild.build(variant(name))     # incremental
     t = ktap.Test('bench')
     bench.run(t, check_only=args == ['--check'])
     doc = ktap.document([t])
@@ -122,11 +124,12 @@ def cmd_bench(args):
 def cmd_tables(what):
     if what == 'machines':
         for m in MACHINES.values():
-            print('%-8s ARCH=%-7s CROSS=%-22s %-8s %s %s console=%s cc=%s '
-                  'page=%d' % (m.name, m.arch, m.cross or '-', m.image,
-                               m.qemu or '(build only)',
-                               ' '.join(m.qemu_args), m.console or '-',
-                               m.guest_cc or '-', m.page_size))
+            print('%-8s ARCH=%-7s CROSS=%-22s %-8s %s %s firmware=%s '
+                  'console=%s cc=%s page=%d' % (
+                      m.name, m.arch, m.cross or '-', m.image,
+                      m.qemu or '(build only)', ' '.join(m.qemu_args),
+                      m.firmware, m.console or '-', m.guest_cc,
+                      m.page_size))
     else:
         for v in VARIANTS.values():
             print('%-15s %-7s %-6s %s  %s' % (
@@ -143,14 +146,15 @@ def main(argv):
     simple = {
         'deps': lambda a: 0 if steps.deps() else 1,
         'base': lambda a: sh('base.sh'),
-        'tree': lambda a: subprocess.run(steps.overlay('tree'),
-                                         env=steps.env()).returncode,
+        'tree': lambda a: sh('base.sh') or subprocess.run(
+            steps.overlay('tree'), env=steps.env()).returncode,
         'save': lambda a: subprocess.run(steps.overlay('save'),
                                          env=steps.env()).returncode,
         'series': lambda a: sh('series.sh'),
         'checkpatch': lambda a: sh('checkpatch.sh'),
         'kernel': cmd_kernel,
-        'image-path': lambda a: print(variant(a[0]).image) or 0,
+        'image-path': lambda a: print(variant(
+            (a or ['arm64'])[0]).image) or 0,
         'machines': lambda a: cmd_tables('machines'),
         'variants': lambda a: cmd_tables('variants'),
         'boot': cmd_boot,

@@ -96,6 +96,7 @@ def main():
     p = plan()
     os.makedirs(paths.CHECK, exist_ok=True)
     doc = ['KTAP version 1', '1..%d' % len(p)]
+    tests = []
     print('\n'.join(doc), flush=True)
     for n, (name, fn) in enumerate(p, 1):
         t = ktap.Test(name)
@@ -109,12 +110,18 @@ def main():
                 t.check(False, '%s (harness error: %s: %s)' % (
                     name, type(e).__name__, e))
             t.note('%s: %.0f s' % (name, time.monotonic() - start))
+        tests.append(t)
         block = t.lines(n)
         doc += block
         print('\n'.join(block), flush=True)
     with open(os.path.join(paths.CHECK, 'check.ktap'), 'w') as f:
         f.write('\n'.join(doc) + '\n')
-    passed, failed = ktap.summary(doc)
+    try:
+        passed, failed = ktap.summary(doc)
+    except SystemExit as e:     # no kunit_parser.py: no tree, no base
+        print('# %s; counted by harness/ktap.py instead' % e)
+        passed = sum(t.counts()[0] for t in tests)
+        failed = sum(t.counts()[1] for t in tests) or (0 if passed else 1)
     print('%d passed, %d failed' % (passed, failed), flush=True)
     return 1 if failed else 0
 

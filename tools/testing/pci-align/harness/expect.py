@@ -41,9 +41,8 @@ kernel log (no-oops-bug-warning).  Options that are not checks: small
   host_ok                     every QMP command of the host side worked
   program PATH                the output of pcialign.run=PATH is checked
                               by the following keys:
-  ktap_checks                 its KTAP header and each KTAP result is a
-                              check ("ok" passes, "not ok" fails, SKIP is
-                              skipped)
+  ktap_checks                 its KTAP header is a check, and its KTAP is
+                              nested as it is (test "<label> ktap")
   ktap {TEST: ok|skip|not ok} the result of kselftest TEST
   rc N                        its exit status
   lists_shared PAGE|(PAGE, N) it lists as many shared PAGE-byte pages
@@ -598,20 +597,18 @@ def _ktap_result(lines, test):
 
 
 def e_ktap_checks(c, _):
+    """The program's KTAP nested as it is, as test "<label> ktap"."""
     out, _rc = _prog(c)
-    for line in out:
-        c.note('  | ' + line)
-    c.check('ktap-header', any(re.match(r'^TAP version', x) for x in out) and
-            any(re.match(r'^1\.\.\d+$', x) for x in out),
-            '' if out else 'no output of %s' % c.prog)
-    for line in out:
-        if line.startswith('not ok '):
-            c.check('ktap ' + line[len('not ok '):], False)
-        elif line.startswith('ok ') and '# SKIP' in line:
-            c.test.skip('%s ktap %s' % (c.label, line[3:].split(' # SKIP')[0]),
-                        line.split('# SKIP', 1)[1].strip())
-        elif line.startswith('ok '):
-            c.check('ktap ' + line[3:], True)
+    header = any(re.match(r'^K?TAP version', x) for x in out) and \
+        any(re.match(r'^1\.\.\d+$', x) for x in out)
+    c.check('ktap-header', header, '' if out else 'no output of %s' % c.prog)
+    if header:
+        c.test.nest('%s ktap' % c.label,
+                    out[[bool(re.match(r'^K?TAP version', x))
+                         for x in out].index(True):])
+    else:
+        for line in out:
+            c.note('  | ' + line)
 
 
 def e_ktap(c, wants):

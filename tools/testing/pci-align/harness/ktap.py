@@ -30,7 +30,7 @@ class Result:
             line += ' # SKIP' + (' ' + self.skip if self.skip else '')
         out = []
         if self.detail:
-            out += ['# ' + d for d in str(self.detail).splitlines()]
+            out += ['# ' + Diag(d).text for d in str(self.detail).splitlines()]
         return out + [line]
 
 
@@ -119,15 +119,21 @@ class Test:
         out = [INDENT + b for b in body]
         if not res:
             out.append('# no results')
-        out.append(Result(self.ok and not self.skipped, self.name,
+        out.append(Result(self.ok, self.name,
                           skip='' if self.skipped else None).lines(num)[0]
                    if res else 'not ok %d %s' % (num, self.name))
         return out
 
 
+# kunit_parser.extract_tap_lines() stops at a line containing one of
+# these; a diagnostic must not end the document
+KTAP_END = re.compile(r'(List of all partitions|Kernel panic - not syncing|'
+                      r'reboot): ')
+
+
 class Diag:
     def __init__(self, text):
-        self.text = text
+        self.text = KTAP_END.sub(lambda m: m.group(1) + ' ', text)
 
     ok = True
 

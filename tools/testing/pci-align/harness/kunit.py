@@ -22,9 +22,39 @@ from . import ktap, paths
 KUNITCONFIG = 'drivers/pci/tests'
 
 
+def build(build_dir, opts=(), tree=None):
+    """kunit.py build of the .kunitconfig into BUILD_DIR; True on success
+    (the output in BUILD_DIR/build.log)."""
+    tree = tree or paths.TREE
+    os.makedirs(build_dir, exist_ok=True)
+    with open(os.path.join(build_dir, 'build.log'), 'w') as f:
+        r = subprocess.run([sys.executable,
+                            os.path.join(tree, 'tools/testing/kunit/kunit.py'),
+                            'build', '--kunitconfig=' + KUNITCONFIG,
+                            '--build_dir=' + build_dir,
+                            '--jobs=%d' % (os.cpu_count() or 1),
+                            '--make_options', 'CC=ccache gcc'] + list(opts),
+                           cwd=tree, stdout=f, stderr=subprocess.STDOUT,
+                           env=dict(os.environ, CCACHE_BASEDIR=paths.ROOT))
+    return r.returncode == 0
+
+
+def run_uml(build_dir, log, timeout, args=()):
+    """Run the UML kernel of BUILD_DIR with kunit.py's arguments, its
+    console written to LOG (see the docstring)."""
+    with open(log, 'w') as f:
+        subprocess.run(['timeout', str(timeout),
+                        os.path.join(build_dir, 'linux'), 'kunit.enable=1',
+                        'printk.time=1', 'mem=1G', 'console=tty',
+                        'kunit_shutdown=halt'] + list(args),
+                       stdin=subprocess.DEVNULL, stdout=f,
+                       stderr=subprocess.STDOUT)
+    subprocess.run(['stty', 'sane'], stdin=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
 def run_arch(test, arch):
-    build = os.path.join(paths.BUILD, 'kunit-' + arch)
-    os.makedirs(build, exist_ok=True)
+    build_dir = os.path.join(paths.BUILD, 'kunit-' + arch)
     kunit = os.path.join(paths.KUNIT_TOOLS, 'kunit.py')
     timeout = os.environ.get('KUNIT_TIMEOUT', '300')
     opts = []
@@ -32,36 +62,20 @@ def run_arch(test, arch):
         opts += ['--kconfig_add', o]
     if arch != 'um':
         opts += ['--arch', arch]
-    env = dict(os.environ, CCACHE_BASEDIR=paths.ROOT)
-    with open(os.path.join(build, 'build.log'), 'w') as f:
-        r = subprocess.run([sys.executable, kunit, 'build',
-                            '--kunitconfig=' + KUNITCONFIG,
-                            '--build_dir=' + build,
-                            '--jobs=%d' % (os.cpu_count() or 1),
-                            '--make_options', 'CC=ccache gcc'] + opts,
-                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT,
-                           env=env)
-    if r.returncode:
+    if not build(build_dir, opts):
         test.check(False, 'kunit-%s build' % arch, 'log: %s' % os.path.relpath(
-            os.path.join(build, 'build.log'), paths.ROOT))
+            os.path.join(build_dir, 'build.log'), paths.ROOT))
         return
-    log = os.path.join(build, 'test.log')
+    log = os.path.join(build_dir, 'test.log')
     if arch == 'um':
-        with open(log, 'w') as f:
-            subprocess.run(['timeout', timeout, os.path.join(build, 'linux'),
-                            'kunit.enable=1', 'printk.time=1', 'mem=1G',
-                            'console=tty', 'kunit_shutdown=halt'],
-                           stdin=subprocess.DEVNULL, stdout=f,
-                           stderr=subprocess.STDOUT)
-        subprocess.run(['stty', 'sane'], stderr=subprocess.DEVNULL)
+        run_uml(build_dir, log, timeout)
     else:
         with open(log, 'w') as f:
             subprocess.run([sys.executable, kunit, 'exec',
-                            '--build_dir=' + build, '--arch=' + arch,
+                            '--build_dir=' + build_dir, '--arch=' + arch,
                             '--timeout=' + timeout, '--raw_output=kunit',
                             '--kernel_args', 'printk.time=1'],
-                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT,
-                           env=env)
+                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT)
     ktap._kunit_parser()
     import kunit_parser
     with open(log, errors='replace') as f:

@@ -4,14 +4,15 @@
 One entry per machine (like kunit.py's qemu_configs/*.py and virtme-ng's
 architectures.py).  Everything that differs between architectures is a
 field here: the kernel ARCH and its cross compiler, the kernel image
-target, the config fragment, the QEMU binary, machine, firmware and
-console, the guest's C compiler and page size.  Entries with qemu=None
+target, the config fragment (configs/<name>.config), the QEMU binary,
+machine, firmware and console, the guest's C compiler (the cross gcc)
+and page size.  Entries with qemu=None
 are build-only (cross builds of the touched objects; no guest yet).
 
-To add a machine: add an entry, its fragment configs/<name>.config, a
-default variant in variants.py, and the topologies it runs in
-topologies.py (the shared ones work on any machine with a pcie.0 root
-bus).
+To add a machine: add an entry and its fragment configs/<name>.config
+(variants.py gives every bootable machine a default variant of the same
+name), then boots of it in the scenarios; the topologies of
+topologies.py work on any machine with a pcie.0 root bus.
 """
 
 from dataclasses import dataclass, field
@@ -32,11 +33,15 @@ class Machine:
     qemu_args: Tuple[str, ...] = ()   # machine, CPU, firmware options
     firmware: str = 'none'      # who places BARs before Linux: none/seabios
     console: str = ''           # kernel console=
-    guest_cc: str = ''          # static C compiler for the initramfs
     page_size: int = 4096       # guest PAGE_SIZE of the default variant
     # q35 without ACPI: root ports need native hotplug
     hotplug_args: Tuple[str, ...] = ()
     notes: str = field(default='', compare=False)
+
+    @property
+    def guest_cc(self):
+        """the static C compiler of the initramfs: the cross gcc"""
+        return self.cross + 'gcc'
 
     @property
     def fragment(self):
@@ -51,7 +56,7 @@ MACHINES = {m.name: m for m in (
                       'qemu-system-arm'),
             qemu='qemu-system-aarch64',
             qemu_args=('-M', 'virt', '-cpu', 'cortex-a57'),
-            console='ttyAMA0', guest_cc='aarch64-linux-gnu-gcc',
+            console='ttyAMA0',
             notes='Linux assigns every BAR (direct kernel boot)'),
     Machine('x86_64', arch='x86_64', srcarch='x86', cross='',
             image='bzImage', image_path='arch/x86/boot/bzImage',
@@ -59,7 +64,7 @@ MACHINES = {m.name: m for m in (
             packages=('gcc', 'libc6-dev', 'qemu-system-x86', 'seabios',
                       'ipxe-qemu'),
             qemu='qemu-system-x86_64', qemu_args=('-M', 'q35', '-vga', 'none'),
-            firmware='seabios', console='ttyS0', guest_cc='gcc',
+            firmware='seabios', console='ttyS0',
             hotplug_args=('-global',
                           'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'),
             notes='SeaBIOS places every BAR, 4 KiB aligned'),
@@ -70,7 +75,7 @@ MACHINES = {m.name: m for m in (
                       'qemu-system-arm'),
             qemu='qemu-system-arm',
             qemu_args=('-M', 'virt,highmem=off', '-cpu', 'cortex-a15'),
-            console='ttyAMA0', guest_cc='arm-linux-gnueabihf-gcc',
+            console='ttyAMA0',
             notes='32-bit, no LPAE: resource_size_t is 32 bits wide'),
     Machine('s390', arch='s390', srcarch='s390', cross='s390x-linux-gnu-',
             image='bzImage', image_path='arch/s390/boot/bzImage',

@@ -28,8 +28,9 @@ changing existing lines; `make save` refuses anything else.  Write the
 Kconfig change as a normal commit in $TREE and run `make save`, which derives
 the block and its anchor; the exported series has an ordinary Kconfig hunk.
 
-Environment: PCI_ALIGN_ROOT (repo root), TREE (kernel tree, default
-build/linux), FORCE=1 (make tree: replace a tree holding unsaved work).
+Environment (harness/paths.py): PCI_ALIGN_ROOT (repo root), TREE (kernel
+tree, default build/linux); FORCE=1 (make tree: replace a tree holding
+unsaved work).
 Only the python3 standard library is used.
 """
 
@@ -42,10 +43,10 @@ import stat
 import subprocess
 import sys
 
-ROOT = os.path.abspath(os.environ.get("PCI_ALIGN_ROOT") or
-                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../.."))
-TREE = os.path.join(ROOT, os.environ.get("TREE") or "build/linux")
-PRISTINE = os.path.join(ROOT, "build/pristine")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import paths  # noqa: E402  (the paths, resolved once)
+
+ROOT, TREE, PRISTINE = paths.ROOT, paths.TREE, paths.PRISTINE
 # .git of a tree holding only the base commit, reused by `make tree`;
 # base.sh removes it whenever it re-creates build/pristine.
 BASE_CACHE = os.path.join(ROOT, "build/base-git")

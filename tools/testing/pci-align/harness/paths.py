@@ -31,3 +31,8 @@ GUEST = os.path.join(HARNESS, 'guest')        # guest programs (C)
 CONFIGS = os.path.join(HARNESS, 'configs')    # kernel config fragments
 STEPS = os.path.join(HARNESS, 'steps')        # shell steps (no boot)
 KUNIT_TOOLS = os.path.join(TREE, 'tools/testing/kunit')
+
+
+def kselftest(machine):
+    """build/kselftest/<machine>/pci: the kselftest built for MACHINE"""
+    return os.path.join(BUILD, 'kselftest', machine, 'pci')

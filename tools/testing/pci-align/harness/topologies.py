@@ -3,11 +3,8 @@
 
 They use QEMU's generic PCIe devices on the root bus pcie.0, so they run
 on every machine of machines.py with a PCIe host bridge (arm64 and arm
-virt, x86_64 q35).  A machine whose root bus is named differently gives
-ROOT_BUS in its own entry here.
+virt, x86_64 q35).
 """
-
-ROOT_BUS = 'pcie.0'
 
 # seed: the seed-003 topology: three 32-byte BARs behind a PCIe-to-PCI
 # bridge, a 256 MiB BAR beside them, plus small BARs on the root bus.

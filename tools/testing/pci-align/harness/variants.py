@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The kernel variant table: every guest kernel and where it is built.
 
-A variant is a machine plus config fragments: allnoconfig +
+Every bootable machine has a default variant of its name.  A variant is
+a machine plus config fragments: allnoconfig +
 configs/common.config + the machine's fragment + the variant's own, in
 that order.  Its output directory is build/<name>; every image path the
 harness uses comes from Variant.image.  in_check: built by `make check`
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import Tuple
 
 from . import paths
-from .machines import machine as _machine
+from .machines import bootable, machine as _machine
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,10 @@ class Variant:
         return [os.path.join(paths.HARNESS, f) for f in frags]
 
 
-VARIANTS = {v.name: v for v in (
-    Variant('arm64', 'arm64', what='the series, default configuration'),
-    Variant('x86_64', 'x86_64', what='the series, default configuration'),
-    Variant('arm', 'arm', what='the series, 32-bit resource_size_t'),
+# every bootable machine's default variant, of the same name
+VARIANTS = {m.name: Variant(m.name, m.name, what='the series, default '
+                            'configuration') for m in bootable()}
+VARIANTS.update({v.name: v for v in (
     Variant('arm64-pab', 'arm64', ('configs/page-align-bars.config',),
             what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
     Variant('arm64-64k', 'arm64', ('configs/arm64-64k.config',),
@@ -63,7 +64,7 @@ VARIANTS = {v.name: v for v in (
     Variant('unfixed-x86_64', 'x86_64', in_check=False,
             tree='build/linux-unfixed',
             what='negative control: the series without the min_mem_align fix'),
-)}
+)})
 
 
 def variant(name):

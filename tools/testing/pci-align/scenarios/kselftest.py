@@ -19,11 +19,16 @@ on the seed topology.  Its KTAP header and each KTAP result is a check.
                      are not checks: the "not ok" is what it must show.
 """
 
+import os
+
+from harness import paths
 from harness.scenario import Boot
 
 NAME = 'kselftest'
 PROG = '/bin/bar_alignment'
-EXTRAS = (('build/kselftest/{machine}/pci/bar_alignment', PROG),)
+# the binary of step kselftest-build for the boot's machine
+EXTRAS = ((lambda mach: os.path.join(paths.kselftest(mach.name),
+                                     'bar_alignment'), PROG),)
 RUN = 'pcialign.run=' + PROG
 ALL = 'pci=resource_alignment=all'
 

@@ -50,7 +50,8 @@ SELFTESTS=$TREE/tools/testing/selftests
 check_pass() { pass "kselftest-selfcheck $*"; }
 check_fail() { fail "kselftest-selfcheck $*"; }
 
-TMP=$(mktemp -d /tmp/kselftest-selfcheck.XXXXXX)
+mkdir -p "$BUILD"
+TMP=$(mktemp -d "$BUILD/kselftest-selfcheck.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 

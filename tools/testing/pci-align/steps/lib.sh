@@ -2,22 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # The helpers of the shell steps (sourced): paths, messages, KTAP results.
 #
-# pcialign.py runs the steps with PCI_ALIGN_ROOT, TREE, KSRC and
-# PCIALIGN_MACHINES (the machine table of harness/machines.py as words
-# name:arch:srcarch:cross:defconfig) in the environment; the paths are
-# the same as harness/paths.py's.  A step reports each check with pass /
+# pcialign.py runs the steps with the paths of harness/paths.py
+# (PCI_ALIGN_ROOT, TREE, PCIALIGN_BUILD, PCIALIGN_PRISTINE, KSRC) and the
+# machine table of harness/machines.py (PCIALIGN_MACHINES, as words
+# name:arch:srcarch:cross:defconfig) in the environment.  A step reports each check with pass /
 # fail / skip: KTAP result lines ("ok N name", "not ok N name",
 # "ok N name # SKIP why"), which pcialign.py nests under the step's name.
 # Any other output line is a diagnostic.
 
 STEPS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-HARNESS=$(dirname "$STEPS")
-ROOT=${PCI_ALIGN_ROOT:-$(cd "$HARNESS/../../.." && pwd)}
+: "${PCI_ALIGN_ROOT:?run the steps through pcialign.py}"
+ROOT=$PCI_ALIGN_ROOT TREE=$TREE KSRC=${KSRC:-}
+BUILD=$PCIALIGN_BUILD PRISTINE=$PCIALIGN_PRISTINE
 abspath() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$ROOT/$1" ;; esac; }
-TREE=$(abspath "${TREE:-build/linux}")
-KSRC=${KSRC:-}
-BUILD=$ROOT/build
-PRISTINE=$BUILD/pristine
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT} CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
 # Don't leak a make's command line (TREE=, -s, ...) into kernel makes.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS

@@ -42,7 +42,8 @@ def checks(path, exp, refs=None, report='boot'):
     run = analyze.Run(path, report)
     ref = (refs or {}).get(exp.get('ref'))
     t = ktap.Test('t')
-    expect.check(t, 'x', run, analyze.Verdict(run, ref), exp, refs or {})
+    verdict = analyze.Verdict(run, ref, exp.get('page_size'))
+    expect.check(t, 'x', run, verdict, exp, refs or {})
     return {r.name[2:]: r.ok for r in t.results()}
 
 

@@ -86,6 +86,7 @@ def test_check_main_ends_with_the_summary(monkeypatch, capfd, tmp_path):
         ('good', good), ('bad', bad), ('broken', broken), ('skipped', bad)])
     monkeypatch.setattr(check.paths, 'CHECK', str(tmp_path))
     monkeypatch.setenv('CHECK_SKIP', 'skipped')
+    monkeypatch.delenv('CHECK_ONLY', raising=False)
     rc = check.main()
     out = capfd.readouterr().out.splitlines()
     assert rc == 1

@@ -3,8 +3,8 @@
 
 A variant's directory is configured from allnoconfig with its fragments
 merged (KCONFIG_ALLCONFIG), again only when the fragments, the tree or
-the compiler changed, then olddefconfig; options of the fragments that
-Kconfig did not take are reported.  Builds are out of tree (O=) with
+the compiler changed, then olddefconfig; an option of the fragments that
+Kconfig did not take (a missing dependency) fails the build.  Builds are out of tree (O=) with
 ccache (CCACHE_BASEDIR = the repository root, so that clones share hits).
 """
 
@@ -96,7 +96,11 @@ def configure(v, log=None):
 def build(v, log=None):
     """Build variant V's image; returns its path.  LOG: file for the
     output (default: ours)."""
-    configure(v, log)
+    if not configure(v, log):
+        # e.g. arm's CONFIG_PHYS_ADDR_T_64BIT=n: the variant would not be
+        # what its name says
+        raise SystemExit('%s: fragment options Kconfig did not take (see '
+                         'the warnings above)' % v.name)
     io = {'stdout': log, 'stderr': log} if log else {}
     info('building %s for %s in %s' % (v.mach.image, v.name, v.out), log)
     kmake(v.mach, v.src, v.out, jobs(), v.mach.image, check=True, **io)

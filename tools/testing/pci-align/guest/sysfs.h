@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sysfs helpers shared by the pci-align guest programs (init.c,
+ * sysfs helpers shared by the pci-align guest programs (init/,
  * vfiocheck.c); each is built as a static binary of its own.
  */
 #ifndef PCIALIGN_GUEST_SYSFS_H

@@ -206,7 +206,7 @@ class Run:
                 self.parse_sriov(f)
 
     def parse_sriov(self, f):
-        """The guest's pcialign.test=sriov lines (see guest/init.c)"""
+        """The guest's pcialign.test=sriov lines (see guest/init/sriov.c)"""
         sr = self.sriov
         kv = dict(x.split('=', 1) for x in f[1:] if '=' in x)
         if f[0] == 'SRIOV-PF' and len(f) >= 3:

@@ -24,8 +24,7 @@ CFLAGS = ['-static', '-O2', '-Wall', '-D_FILE_OFFSET_BITS=64']
 
 
 def init_sources():
-    return sorted(glob.glob(os.path.join(paths.GUEST, 'init', '*.c'))) or \
-        [os.path.join(paths.GUEST, 'init.c')]
+    return sorted(glob.glob(os.path.join(paths.GUEST, 'init', '*.c')))
 
 
 def programs(extras=()):

@@ -39,7 +39,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SYSFS_PCI	"/sys/bus/pci/devices"
+#include "sysfs.h"
+
 
 #define PCI_COMMAND		0x04
 #define  PCI_COMMAND_IO		0x1
@@ -299,7 +300,7 @@ static void report_vf(const char *dir, const char *bdf)
 	p = strrchr(link, '/');
 	snprintf(pf, sizeof(pf), "%s", p ? p + 1 : link);
 	for (k = 0; k < 4096; k++) {
-		snprintf(path, sizeof(path), "%s/%s/virtfn%d", SYSFS_PCI, pf, k);
+		snprintf(path, sizeof(path), "%s/%s/virtfn%d", PCI_DEVICES, pf, k);
 		n = readlink(path, link, sizeof(link) - 1);
 		if (n <= 0) {
 			k = -1;
@@ -330,7 +331,7 @@ static void report_device(const char *bdf)
 	char dir[256];
 	int i, nres, vf;
 
-	snprintf(dir, sizeof(dir), "%s/%s", SYSFS_PCI, bdf);
+	snprintf(dir, sizeof(dir), "%s/%s", PCI_DEVICES, bdf);
 	memset(hw, 0, sizeof(hw));
 	nres = read_resources(dir, r);
 	if (nres < 0) {
@@ -402,24 +403,13 @@ static int cmp_str(const void *a, const void *b)
 int main(void)
 {
 	char *names[1024];
-	struct dirent *de;
-	int n = 0, i;
-	DIR *d;
+	int n, i;
 
-	d = opendir(SYSFS_PCI);
-	if (!d) {
-		printf("PCIERR cannot open %s: %s\n", SYSFS_PCI,
-		       strerror(errno));
+	n = list_devices(names, 1024);
+	if (n < 0) {
+		printf("PCIERR cannot open %s: %s\n", PCI_DEVICES, strerror(-n));
 		return 1;
 	}
-	while ((de = readdir(d)) && n < 1024) {
-		if (de->d_name[0] == '.')
-			continue;
-		names[n] = strdup(de->d_name);
-		if (names[n])
-			n++;
-	}
-	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 
 	for (i = 0; i < n; i++) {

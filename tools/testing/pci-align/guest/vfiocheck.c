@@ -73,24 +73,6 @@ static void err(const char *bdf, const char *step, int e)
 	n_errors++;
 }
 
-static int write_attr(const char *path, const char *val)
-{
-	size_t len = strlen(val);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n < 0)
-		return n;
-	return n == (ssize_t)len ? 0 : -EIO;
-}
-
 /* Name of the driver bound to @bdf, "" if none */
 static void current_driver(const char *bdf, char *buf, size_t len)
 {
@@ -114,7 +96,7 @@ static int bind_vfio(const char *bdf)
 	int ret;
 
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
-	ret = write_attr(path, "vfio-pci");
+	ret = write_file(path, "vfio-pci");
 	if (ret) {
 		err(bdf, "driver_override", -ret);
 		return ret;
@@ -125,13 +107,13 @@ static int bind_vfio(const char *bdf)
 	if (drv[0]) {
 		snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind",
 			 bdf);
-		ret = write_attr(path, bdf);
+		ret = write_file(path, bdf);
 		if (ret) {
 			err(bdf, "unbind", -ret);
 			return ret;
 		}
 	}
-	ret = write_attr(PCI_DRIVERS_PROBE, bdf);
+	ret = write_file(PCI_DRIVERS_PROBE, bdf);
 	current_driver(bdf, drv, sizeof(drv));
 	if (strcmp(drv, "vfio-pci")) {
 		err(bdf, "drivers_probe", ret ? -ret : ENODEV);

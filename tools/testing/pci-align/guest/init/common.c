@@ -83,30 +83,6 @@ int read_ra(char *buf, size_t len)
 	return n;
 }
 
-/* Write @len bytes of @val to @path in one write(); returns 0 or -errno */
-int write_buf(const char *path, const char *val, size_t len)
-{
-	ssize_t n;
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, len);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-/* Write the string @val to @path; returns 0 or -errno */
-int write_file(const char *path, const char *val)
-{
-	return write_buf(path, val, strlen(val));
-}
-
 /* Number of entries in /sys/bus/pci/devices, or -1 */
 int count_devices(void)
 {

@@ -21,8 +21,6 @@ const char *cmdline_value(const char *key, char *buf, size_t len);
 
 /* sysfs */
 int read_ra(char *buf, size_t len);
-int write_buf(const char *path, const char *val, size_t len);
-int write_file(const char *path, const char *val);
 int count_devices(void);
 
 /* Kernel log, programs */

@@ -33,27 +33,17 @@ static int base_class(const char *bdf)
 void test_rescan(void)
 {
 	char *names[256], path[512];
-	struct dirent *de;
 	int i, n = 0, ret;
-	DIR *d;
 
 	printf("PCIALIGN-REPORT rescan\n");
 	ret = write_file(RA_FILE, "all\n");
 	printf("RESCAN set-all %d\n", ret);
 
-	d = opendir(PCI_DEVICES);
-	if (!d) {
-		printf("RESCAN opendir %d\n", -errno);
+	n = list_devices(names, ARRAY_SIZE(names));
+	if (n < 0) {
+		printf("RESCAN opendir %d\n", n);
 		return;
 	}
-	while ((de = readdir(d)) && n < (int)ARRAY_SIZE(names)) {
-		if (de->d_name[0] == '.')
-			continue;
-		names[n] = strdup(de->d_name);
-		if (names[n])
-			n++;
-	}
-	closedir(d);
 
 	for (i = 0; i < n; i++) {
 		int class = base_class(names[i]);

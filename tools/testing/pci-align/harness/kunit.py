@@ -66,16 +66,17 @@ def run_arch(test, arch):
         test.check(False, 'kunit-%s build' % arch, 'log: %s' % os.path.relpath(
             os.path.join(build_dir, 'build.log'), paths.ROOT))
         return
-    log = os.path.join(build_dir, 'test.log')
+    # not test.log: kunit.py writes the kernel's output there itself
+    log = os.path.join(build_dir, 'pcialign.log')
     if arch == 'um':
         run_uml(build_dir, log, timeout)
     else:
-        with open(log, 'w') as f:
+        with open(log, 'w') as f, open(log + '.stderr', 'w') as e:
             subprocess.run([sys.executable, kunit, 'exec',
                             '--build_dir=' + build_dir, '--arch=' + arch,
                             '--timeout=' + timeout, '--raw_output=kunit',
                             '--kernel_args', 'printk.time=1'],
-                           cwd=paths.TREE, stdout=f, stderr=subprocess.STDOUT)
+                           cwd=paths.TREE, stdout=f, stderr=e)
     ktap._kunit_parser()
     import kunit_parser
     with open(log, errors='replace') as f:

@@ -34,7 +34,7 @@ sys.path.insert(0, HERE)
 from harness import (analyze, bench, check, initramfs, kbuild,  # noqa: E402
                      ktap, kunit, paths, qemu, scenario, steps)
 from harness.machines import MACHINES  # noqa: E402
-from harness.variants import VARIANTS, variant  # noqa: E402
+from harness.variants import VARIANTS, in_check, variant  # noqa: E402
 
 
 def sh(script, *args):
@@ -42,8 +42,18 @@ def sh(script, *args):
                           list(args), env=steps.env()).returncode
 
 
+def report(t):
+    """Print test T as a KTAP document and its closing line; the exit
+    status: 1 if anything failed."""
+    doc = ktap.document([t])
+    print('\n'.join(doc))
+    passed, failed = ktap.summary(doc)
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
 def cmd_kernel(args):
-    names = args or [v.name for v in VARIANTS.values() if v.in_check]
+    names = args or [v.name for v in in_check()]
     for n in names:
         print(kbuild.build(variant(n)))
     return 0
@@ -82,11 +92,7 @@ def cmd_run(args):
         t = scenario.negative(mod, kernels, only or None)
     else:
         t = scenario.run(mod, only or None)
-    doc = ktap.document([t])
-    print('\n'.join(doc))
-    line = ktap.summary_line(doc)
-    print(line)
-    return 0 if line.endswith(' 0 failed') else 1
+    return report(t)
 
 
 def cmd_demo(_):
@@ -103,10 +109,7 @@ def cmd_demo(_):
 def cmd_kunit(_):
     t = ktap.Test('kunit')
     kunit.run(t)
-    doc = ktap.document([t])
-    print('\n'.join(doc))
-    print(ktap.summary_line(doc))
-    return 0 if t.ok else 1
+    return report(t)
 
 
 def cmd_bench(args):
@@ -115,10 +118,7 @@ def cmd_bench(args):
             kbuild.build(variant(name))     # incremental
     t = ktap.Test('bench')
     bench.run(t, check_only=args == ['--check'])
-    doc = ktap.document([t])
-    print('\n'.join(doc))
-    print(ktap.summary_line(doc))
-    return 0 if t.ok else 1
+    return report(t)
 
 
 def cmd_tables(what):

@@ -17,7 +17,7 @@ import time
 from functools import partial
 
 from . import bench, kunit, ktap, paths, scenario, steps
-from .variants import VARIANTS
+from .variants import in_check
 
 
 def _scenario(name, test):
@@ -28,7 +28,7 @@ def _scenario(name, test):
 
 
 def plan():
-    p = [('deps', lambda t: steps.deps(t)),
+    p = [('deps', steps.deps),
          ('base', lambda t: steps.shell(t, 'base', 'base.sh')),
          ('tree', lambda t: steps.single(t, 'tree', steps.overlay('tree'))),
          ('round trip', steps.round_trip),
@@ -36,9 +36,7 @@ def plan():
          ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
                                               'checkpatch.sh')),
          ('harness-tests', steps.pytest)]
-    for v in VARIANTS.values():
-        if v.in_check:
-            p.append(('kernel ' + v.name, partial(steps.kernel, v=v)))
+    p += [('kernel ' + v.name, partial(steps.kernel, v=v)) for v in in_check()]
     p += [('kunit', kunit.run),
           ('kselftest-build', steps.kselftest_build),
           ('kselftest-selfcheck', lambda t: steps.shell(

@@ -15,9 +15,8 @@ import shutil
 import subprocess
 import sys
 
-from . import kbuild, ktap, paths
+from . import kbuild, paths
 from .machines import MACHINES, machine
-from .variants import VARIANTS
 
 RESULT_RE = re.compile(r'^(not ok|ok) \d+ (.*?)(?: # (SKIP)\b ?(.*))?$')
 # Debian packages of the harness itself; the machines add theirs
@@ -256,7 +255,3 @@ def pagealign_kconfig(test):
         cfg = open(os.path.join(new, '.config')).read()
         test.check(re.search('^%s=y$' % opt, cfg, re.M),
                    'kconfig-%s-enable' % name)
-
-
-def in_check_variants():
-    return [v for v in VARIANTS.values() if v.in_check]

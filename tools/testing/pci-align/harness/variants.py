@@ -67,6 +67,11 @@ VARIANTS.update({v.name: v for v in (
 )})
 
 
+def in_check():
+    """The variants `make check` builds, in table order."""
+    return [v for v in VARIANTS.values() if v.in_check]
+
+
 def variant(name):
     try:
         return VARIANTS[name]

@@ -19,6 +19,9 @@
  *   PCIVF  <bdf> <pf> <k>
  *	for a VF: its PF (the physfn link) and its index k (the PF's
  *	virtfn<k> link points to it; -1 if none does).
+ *   PCIDRV <bdf> <vendor>:<device> <driver>
+ *	the driver bound to the device (the basename of its "driver" link),
+ *	"-" if none; one line per device, devices without BARs included.
  *   PCICMD <bdf> <command>
  *	the PCI_COMMAND register as found, read before the BARs are sized
  *	(sizing turns decoding off and then restores the register exactly;
@@ -314,6 +317,25 @@ static void report_vf(const char *dir, const char *bdf)
 	printf("PCIVF %s %s %d\n", bdf, pf, k);
 }
 
+/* "PCIDRV <bdf> <vendor>:<device> <driver or ->" */
+static void report_driver(const char *dir, const char *bdf,
+			  unsigned int vendor, unsigned int device)
+{
+	char path[512], link[256], *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/driver", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		p = strrchr(link, '/');
+		p = p ? p + 1 : link;
+	} else {
+		p = "-";
+	}
+	printf("PCIDRV %s %04x:%04x %s\n", bdf, vendor, device, p);
+}
+
 static void print_size(unsigned long long size, int known)
 {
 	if (known)
@@ -341,6 +363,7 @@ static void report_device(const char *bdf)
 	}
 	read_hex_file(dir, "vendor", &vendor);
 	read_hex_file(dir, "device", &device);
+	report_driver(dir, bdf, vendor, device);
 
 	/* Before sizing, which turns decoding off for a moment */
 	if (read_command(dir, &cmd) == 0)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """The analyzer: parse a guest's serial log and compute its verdict.
 
-It knows the guest's report lines (guest/, PCIBAR, PCICMD, PCIVF, SRIOV-*,
-SYSFS, HOTPLUG, RESCAN, VFIO-*, PCIALIGN-RUN-*) and the kernel's messages,
+It knows the guest's report lines (guest/, PCIBAR, PCIIO, PCICMD, PCIVF,
+PCIDRV, SRIOV-*, SYSFS, HOTPLUG, RESCAN, VFIO-*, PCIALIGN-RUN-*, the decode
+section PCIENABLE/PCIDECODE-*/PCIDEC) and the kernel's messages,
 and no scenario: what a boot must show is in scenarios/, checked by
 expect.py.
 
@@ -19,6 +20,14 @@ Verdict figures (Verdict):
   unassigned    BARs the hardware implements that have no address
 VFs (PCIVF lines) are left out of shared_pages: their BARs are carved out
 of the PF's VF BAR resource (7-12) at fixed offsets.
+
+Decode figures (decode_overlaps(), from the guest's last step, see
+guest/init/decode.c and pcibars --decode): the ranges each device
+decodes as the hardware's registers say (memory BARs with
+PCI_COMMAND_MEMORY, I/O BARs with PCI_COMMAND_IO, the ROM with its enable
+bit and PCI_COMMAND_MEMORY; a VF's BARs with VF Enable and VF MSE of its
+PF; bridge windows never), and the pairs of different devices of one PCI
+domain whose ranges overlap.
 """
 
 import os
@@ -62,6 +71,7 @@ ALIGN_MSG_RE = re.compile(r"requesting alignment|realign|resource_alignment|"
 IOV_FIRST = 7
 CMD_DECODE = 0x7        # PCI_COMMAND_IO | _MEMORY | _MASTER
 CMD_MEMORY = 0x2
+CMD_IO = 0x1
 SRIOV_CTRL_VFE_MSE = 0x9
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
                     r'Call trace:|general protection fault)')
@@ -117,6 +127,10 @@ class Run:
         self.sysfs = []
         self.hotplug = []
         self.vfs = {'boot': {}}
+        self.drvs = {'boot': {}}    # bdf: (vendor:device, driver or '-')
+        self.ioreports = {'boot': []}   # PCIIO lines, as Bar
+        # the decode section: None if the guest printed none
+        self.decode = None
         self.sriov = {'steps': [], 'hwbars': {}, 'cmd': {}, 'ctrl': {},
                       'vf': {}, 'cap': {}, 'vfs': {}, 'numvfs': {},
                       'pf': None}
@@ -128,6 +142,8 @@ class Run:
         self.bars = self.reports.get(report, [])
         self.cmd = self.cmds.get(report, {})
         self.vf = self.vfs.get(report, {})
+        self.drivers = self.drvs.get(report, {})
+        self.iobars = self.ioreports.get(report, [])
         for b in self.bars:
             b.vf = b.bdf in self.vf
 
@@ -178,6 +194,8 @@ class Run:
                 self.reports.setdefault(cur, [])
                 self.cmds.setdefault(cur, {})
                 self.vfs.setdefault(cur, {})
+                self.drvs.setdefault(cur, {})
+                self.ioreports.setdefault(cur, [])
             elif f[0] == 'PCIALIGN-PAGESIZE' and len(f) > 1:
                 self.page_size = int(f[1])
             elif f[0] == 'HOTPLUG' and len(f) >= 2:
@@ -192,6 +210,16 @@ class Run:
                 hw = None if f[6] == '-' else int(f[6], 16)
                 self.reports[cur].append(Bar(f[1], int(f[2]), int(f[3], 16),
                                      int(f[4], 16), int(f[5], 16), hw, f[7]))
+            elif f[0] == 'PCIIO' and len(f) >= 8:
+                hw = None if f[6] == '-' else int(f[6], 16)
+                self.ioreports[cur].append(Bar(
+                    f[1], int(f[2]), int(f[3], 16), int(f[4], 16),
+                    int(f[5], 16), hw, f[7]))
+            elif f[0] == 'PCIDRV' and len(f) >= 4:
+                self.drvs[cur][f[1]] = (f[2], f[3])
+            elif f[0] in ('PCIENABLE', 'PCIDECODE-BEGIN', 'PCIDECODE-END',
+                          'PCIDEC', 'PCIDECERR'):
+                self.parse_decode(f, line)
             elif f[0].startswith('VFIO-'):
                 self.vfio.append(f)
             elif f[0] == 'PCIALIGN-RESOURCE-ALIGNMENT' and \
@@ -204,6 +232,37 @@ class Run:
                 self.vfs[cur][f[1]] = (f[2], int(f[3]))
             elif f[0].startswith('SRIOV'):
                 self.parse_sriov(f)
+
+    def parse_decode(self, f, line):
+        """The guest's last step: PCIENABLE lines, then pcibars --decode
+        (PCIDECODE-BEGIN, PCIDEC/PCIDECERR lines, PCIDECODE-END N)"""
+        if self.decode is None:
+            self.decode = {'enable': {}, 'devs': {}, 'bars': [],
+                           'errors': [], 'begun': False, 'ended': False,
+                           'n': None}
+        d = self.decode
+        if f[0] == 'PCIENABLE' and len(f) >= 3:
+            d['enable'][f[1]] = f[2]
+        elif f[0] == 'PCIDECODE-BEGIN':
+            d['begun'] = True
+        elif f[0] == 'PCIDECODE-END':
+            d['ended'] = True
+            d['n'] = int(f[1]) if len(f) > 1 and f[1].isdigit() else None
+        elif f[0] == 'PCIDECERR':
+            d['errors'].append(line)
+        elif f[0] == 'PCIDEC' and len(f) >= 4 and f[2] == 'cmd':
+            # PCIDEC <bdf> cmd <command> hdr <type> [vf <pf> ctrl <ctrl>]
+            kv = dict(zip(f[4::2], f[5::2]))
+            d['devs'][f[1]] = {
+                'cmd': int(f[3], 16), 'hdr': int(kv.get('hdr', '0'), 16),
+                'pf': kv.get('vf'), 'ctrl': int(kv.get('ctrl', '0'), 16)}
+        elif f[0] == 'PCIDEC' and len(f) >= 6 and f[2] in ('mem', 'io'):
+            # PCIDEC <bdf> mem|io <bus start> <size> <bar<N>|rom> [en=0|1]
+            kv = dict(x.split('=', 1) for x in f[6:] if '=' in x)
+            d['bars'].append((f[1], f[2], int(f[3], 16), int(f[4], 16),
+                              f[5], kv.get('en') == '1'))
+        else:
+            d['errors'].append('malformed: ' + line)
 
     def parse_sriov(self, f):
         """The guest's pcialign.test=sriov lines (see guest/init/sriov.c)"""
@@ -245,6 +304,49 @@ class Run:
             if key not in ref:      # first print = enumeration
                 ref[key] = int(m.group('start'), 16)
         return ref
+
+
+def decoded_ranges(run):
+    """[(bdf, 'mem'|'io', start, end, register)] that the devices of
+    RUN's decode section decode: see the module docstring"""
+    d = run.decode or {}
+    devs = d.get('devs', {})
+    out = []
+    for bdf, kind, start, size, reg, en in d.get('bars', []):
+        dev = devs.get(bdf)
+        if dev is None or not size:
+            continue
+        if dev['pf'] is not None:
+            # a VF: decodes with VF Enable and VF MSE of its PF
+            on = dev['ctrl'] & SRIOV_CTRL_VFE_MSE == SRIOV_CTRL_VFE_MSE \
+                and kind == 'mem'
+        elif reg == 'rom':
+            on = en and dev['cmd'] & CMD_MEMORY
+        else:
+            on = dev['cmd'] & (CMD_MEMORY if kind == 'mem' else CMD_IO)
+        if on:
+            out.append((bdf, kind, start, start + size - 1, reg))
+    return out
+
+
+def decode_overlaps(run):
+    """The pairs of different devices of one PCI domain whose decoded
+    ranges overlap: {(bdf, bdf): [(kind, range, range), ...]}"""
+    by_space = {}
+    for r in decoded_ranges(run):
+        by_space.setdefault((r[0].split(':')[0], r[1]), []).append(r)
+    pairs = {}
+    for (_, kind), ranges in sorted(by_space.items()):
+        ranges.sort(key=lambda r: (r[2], r[3]))
+        active = []
+        for r in ranges:
+            active = [a for a in active if a[3] >= r[2]]
+            for a in active:
+                if a[0] != r[0]:
+                    key = tuple(sorted((a[0], r[0])))
+                    pairs.setdefault(key, []).append((kind, a, r))
+            active.append(r)
+    return pairs
 
 
 def klog_after(lines, regex):

@@ -4,8 +4,11 @@
 A scenario's boot gives expect={key: value, ...}; check() turns each key
 into one or more KTAP results named "<label> <check>", in the order of
 ORDER (the same names the checks had before the harness was reshaped).
-Every boot is also checked for completing (run-completed) and for a clean
-kernel log (no-oops-bug-warning).  Options that are not checks: small
+Every boot is also checked for completing (run-completed), for a clean
+kernel log (no-oops-bug-warning) and for no address decoded by two
+devices (no-overlapping-decode: the guest's last step enables every
+device and reads its PCI_COMMAND and BARs from config space, see
+analyze.decode_overlaps(); the check fails without that report).  Options that are not checks: small
 (the "small BAR" size, default 4096), page_size, warn_re, log_lines.
 
   shared_min N, shared N      4 KiB pages shared by devices (>= N, == N)
@@ -23,6 +26,10 @@ kernel log (no-oops-bug-warning).  Options that are not checks: small
   mem_decoding                PCI_COMMAND_MEMORY on every device with an
                               assigned memory BAR
   cmd_ref BOOT                no device lost memory/I/O decoding vs BOOT
+  same_devices BOOT           the same devices (bdf, vendor:device) as
+                              BOOT, each with the same driver (PCIDRV)
+  kept_assigned BOOT          every BAR (memory, I/O, ROM, IOV) with an
+                              address in BOOT has one here too
   rescan                      the guest's RESCAN steps worked and the
                               report has the boot report's BARs
   aligned ALIGN               every assigned BAR/ROM < ALIGN is aligned
@@ -34,6 +41,7 @@ kernel log (no-oops-bug-warning).  Options that are not checks: small
   align_warnings ALIGN        one warn_re line per BAR not ALIGN-aligned,
                               naming it
   log [TEXT]                  some kernel line contains TEXT
+  log_re [REGEX]              some kernel line matches REGEX
   absent {NAME: TEXT}         no kernel line contains TEXT (check NAME)
   sysfs_value VALUE           /sys/bus/pci/resource_alignment read VALUE
   same_shared_as BOOT         as many shared pages as BOOT
@@ -63,8 +71,9 @@ import re
 from .analyze import (ALIGN_MSG_RE, BAD_RE, BARNAME_RE, BDF_RE, CMD_DECODE,
                       CMD_MEMORY, CMDLINE_RE, ERROR_RE, IOV_FIRST,
                       PARAM_ERR_RE, RELEASE_CHILD_RE, REALLOC_LOG_RE,
-                      RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE, klog_after,
-                      rid, small_assigned, sriov_layout)
+                      RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE,
+                      decode_overlaps, decoded_ranges, klog_after, rid,
+                      small_assigned, sriov_layout)
 
 def sriov_checks(run, want, check, note):
     """sriov=N: see EXPECTATIONS"""
@@ -238,9 +247,9 @@ OPTIONS = ('small', 'page_size', 'warn_re', 'log_lines', 'report', 'ref',
            'label')
 ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'unassigned', 'param_error', 'param_ok', 'sysfs', 'dev_align',
-         'moved_unaligned', 'mem_decoding', 'cmd_ref', 'rescan', 'aligned',
-         'hotplug', 'realloc', 'assigned_after', 'align_warnings', 'log',
-         'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
+         'moved_unaligned', 'mem_decoding', 'cmd_ref', 'same_devices',
+         'kept_assigned', 'rescan', 'aligned', 'hotplug', 'realloc',
+         'assigned_after', 'align_warnings', 'log', 'log_re', 'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
          'host_ok', 'program', 'ktap_checks', 'ktap', 'rc', 'lists_shared',
          'lists_shared_min', 'lists_none', 'page_size_is', 'ktap_has',
          'names_warned', 'vfio')
@@ -282,10 +291,39 @@ def check(test, label, run, verdict, expect, refs):
             '%d BARs' % len(run.bars) if run.ended else 'no end marker')
     bad = [line for line in run.klog if BAD_RE.search(line)]
     c.check('no-oops-bug-warning', not bad, bad[0].strip() if bad else '')
+    # no_overlapping_decode(c)  (once the guest reports it)
     c.prog = None
     for key in ORDER:
         if key in expect:
             CHECKS[key](c, expect[key])
+
+
+def no_overlapping_decode(c):
+    """No two different devices of one domain decode the same address
+    (the guest's decode section; see analyze.decode_overlaps())"""
+    d = c.run.decode
+    name = 'no-overlapping-decode'
+    if not d or not d['ended']:
+        c.check(name, False, 'no decode report (PCIDECODE-END) in the log'
+                if not d or not d['begun'] else 'decode report cut short')
+        return
+    failed = {b: r for b, r in sorted(d['enable'].items()) if r != 'ok'}
+    if failed:
+        c.note('  enable: %s' % ', '.join('%s %s' % kv
+                                          for kv in failed.items()))
+    pairs = decode_overlaps(c.run)
+    ranges = decoded_ranges(c.run)
+    detail = '%d devices, %d decoded ranges, %d overlapping pair(s)' % (
+        len(d['devs']), len(ranges), len(pairs))
+    for (a, b), hits in sorted(pairs.items())[:8]:
+        kind, ra, rb = hits[0]
+        detail += '; %s %s [%s 0x%x-0x%x] and %s %s [%s 0x%x-0x%x]' % (
+            a, ra[4], kind, ra[2], ra[3], b, rb[4], kind, rb[2], rb[3])
+    if d['errors']:
+        detail += '; %d error(s): %s' % (len(d['errors']),
+                                         d['errors'][0].strip())
+    c.check(name, not pairs and not d['errors'] and bool(d['devs']) and
+            d['n'] == len(d['devs']), detail)
 
 
 def _count(name, op):
@@ -395,6 +433,57 @@ def e_cmd_ref(c, boot):
                     ', %s 0x%04x -> %s' % (d, v, 'missing' if n is None
                                            else '0x%04x' % n)
                     for d, v, n in lost)))
+
+
+def _ref_or_fail(c, boot, name):
+    ref = c.ref(boot)
+    if ref is None:
+        c.check('%s (no reference boot %s)' % (name, boot), False)
+    return ref
+
+
+def e_same_devices(c, boot):
+    ref = _ref_or_fail(c, boot, 'same-devices-and-drivers')
+    if ref is None:
+        return
+    mine, theirs = c.run.drivers, ref.drivers
+    diff = []
+    for bdf in sorted(set(mine) | set(theirs)):
+        a, b = mine.get(bdf), theirs.get(bdf)
+        if a is None:
+            diff.append('%s %s missing' % (bdf, b[0]))
+        elif b is None:
+            diff.append('%s %s new' % (bdf, a[0]))
+        elif a[0] != b[0]:
+            diff.append('%s is %s, was %s' % (bdf, a[0], b[0]))
+        elif a[1] != b[1]:
+            diff.append('%s driver %s, was %s' % (bdf, a[1], b[1]))
+    c.check('same-devices-and-drivers-as-%s' % boot,
+            bool(theirs) and bool(mine) and not diff,
+            '%d devices, %d bound (reference %d, %d)%s' % (
+                len(mine), len([1 for v in mine.values() if v[1] != '-']),
+                len(theirs), len([1 for v in theirs.values() if v[1] != '-']),
+                ''.join(', ' + x for x in diff[:8]) +
+                ('' if not mine and not theirs else
+                 ', no PCIDRV lines' if not mine or not theirs else '')))
+
+
+def e_kept_assigned(c, boot):
+    ref = _ref_or_fail(c, boot, 'kept-assigned')
+    if ref is None:
+        return
+    def keyed(run):
+        return [(('mem', b.key), b) for b in run.bars] + \
+            [(('io', b.key), b) for b in run.iobars]
+    mine = dict(keyed(c.run))
+    had = [(k, b) for k, b in keyed(ref) if b.assigned]
+    lost = [(k, b) for k, b in had if k not in mine or not mine[k].assigned]
+    c.check('kept-assigned-as-%s' % boot, bool(had) and not lost,
+            '%d BARs assigned in %s%s' % (len(had), boot, ''.join(
+                ', %s %s%s [0x%x-0x%x] %s' % (
+                    b.bdf, 'I/O ' if k[0] == 'io' else '', b.name, b.start,
+                    b.end, 'unassigned' if k in mine else 'missing')
+                for k, b in lost[:8])))
 
 
 def e_rescan(c, _):
@@ -517,6 +606,14 @@ def e_log(c, wants):
     for want in wants:
         hits = [line for line in c.run.klog if want in line]
         c.check('log-has-"%s"' % want, bool(hits), '%d line(s)' % len(hits))
+
+
+def e_log_re(c, regexes):
+    for regex in regexes:
+        hits = [line for line in c.run.klog if re.search(regex, line)]
+        c.check('log-matches-"%s"' % regex, bool(hits),
+                '%d line(s)%s' % (len(hits), ', first: ' + hits[0].strip()
+                                  if hits else ''))
 
 
 def e_absent(c, texts):

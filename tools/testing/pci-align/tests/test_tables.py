@@ -41,6 +41,23 @@ def test_scenario_boots_are_valid(name):
         topologies.devices(b.topology)
         for exp in [b.expect] + [e for _, e in b.also]:
             assert not expect.unknown_keys(exp), (b.name, exp)
-            for key in ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as'):
+            for key in ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as',
+                        'same_devices', 'kept_assigned'):
                 if key in exp:      # a reference boots earlier
                     assert exp[key] in names[:names.index(b.name)], b.name
+
+
+def test_platform_boots_are_valid():
+    import re
+    from harness import platform
+    bs = platform.boots('p', 'arm64', 'arm64-pab', 'seed', '0000:00:05.0',
+                        statement=re.compile('x+'),
+                        on={'append': 'quiet', 'expect': {'inflated': 0}})
+    assert [b.name for b in bs] == ['p-none', 'p-all', 'p-pab', 'p-order',
+                                    'p-dev']
+    for b in bs:
+        assert not expect.unknown_keys(b.expect), b.name
+        assert b.append.endswith('quiet')
+    assert bs[3].expect['aligned'] == 1 << 20
+    assert bs[1].expect['log_re'] == ['x+'] and 'log_re' not in bs[4].expect
+    assert all(b.expect['same_devices'] == 'p-none' for b in bs[1:])

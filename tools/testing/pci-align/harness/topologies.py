@@ -32,8 +32,24 @@ def root_ports(*ids):
             for i in ids]
 
 
+# sun4u: the sabre host bridge has no slot of its own; its two simba
+# PCI-to-PCI bridges are pciA (00:01.1: ebus, VGA, cmd646 IDE) and pciB
+# (00:01.0, empty).  OpenBIOS places every BAR.  Small BARs behind both
+# bridges, a 1 MiB one on pciB.
+SUN4U = [
+    'pci-testdev,bus=pciB,addr=1,membar=32',
+    'pci-testdev,bus=pciB,addr=2,membar=64',
+    'pci-testdev,bus=pciB,addr=3,membar=128',
+    'pci-testdev,bus=pciB,addr=4,membar=256',
+    'pci-testdev,bus=pciB,addr=5,membar=1048576',
+    'pci-testdev,bus=pciA,addr=4,membar=32',
+    'pci-testdev,bus=pciA,addr=5,membar=64',
+]
+
+
 TOPOLOGIES = {
     'none': [],
+    'sun4u': SUN4U,
     'seed': SEED,
     'small': SMALL,
     # seed plus two empty PCIe root ports (hotplug slots) rp1, rp2
@@ -65,6 +81,55 @@ TOPOLOGIES = {
     ],
 }
 
+
+# The i440fx machine (x86_64-pc): its root bus is pci.0, a conventional
+# PCI bus, so seed's PCIe-to-PCI bridge becomes a pci-bridge (chassis_nr
+# required, no SHPC: its slots are ACPI hotplug slots).  Fixed slots,
+# so that the hot-add of scenarios/x86_64_pc.py can name free ones:
+# pci.0 slots 5-9 and br1 slots 1-4 are taken.
+PC_SEED = [
+    'pci-bridge,id=br1,bus=pci.0,addr=5,chassis_nr=1,shpc=off',
+    'pci-testdev,bus=br1,addr=1,membar=32',
+    'pci-testdev,bus=br1,addr=2,membar=32',
+    'pci-testdev,bus=br1,addr=3,membar=32',
+    'pci-testdev,bus=br1,addr=4,membar=268435456',
+    'pci-testdev,bus=pci.0,addr=6,membar=32',
+    'pci-testdev,bus=pci.0,addr=7,membar=64',
+    'pci-testdev,bus=pci.0,addr=8,membar=128',
+    'pci-testdev,bus=pci.0,addr=9,membar=256',
+]
+TOPOLOGIES['pc-seed'] = PC_SEED
+
+# pseries (ppc64): SLOF assigns the BARs of the PHB's root bus pci.0.
+# Small pci-testdev BARs on pci.0 and behind a pci-bridge, and two virtio
+# devices with drivers (virtio-rng, virtio-balloon: no backend needed).
+# Fixed slots, so that a per-device entry can name 0000:00:02.0.
+PSERIES = [
+    'pci-testdev,bus=pci.0,addr=2,membar=32',
+    'pci-testdev,bus=pci.0,addr=3,membar=64',
+    'pci-testdev,bus=pci.0,addr=4,membar=128',
+    'virtio-rng-pci,bus=pci.0,addr=5',
+    'virtio-balloon-pci,bus=pci.0,addr=6',
+    'pci-bridge,id=br1,bus=pci.0,addr=7,chassis_nr=1,shpc=off',
+    'pci-testdev,bus=br1,addr=1,membar=32',
+    'pci-testdev,bus=br1,addr=2,membar=256',
+]
+TOPOLOGIES['pseries'] = PSERIES
+
+
+def zpci(uid, dev):
+    """an s390x zPCI function UID (= FID) holding DEV (-device value)"""
+    name = 'zdev%d' % uid
+    return ['zpci,uid=%d,fid=%d,target=%s' % (uid, uid, name),
+            '%s,id=%s' % (dev, name)]
+
+
+# s390x: every PCI function is a zPCI function whose BARs firmware (QEMU's
+# CLP) defines; with UID checking its domain is the UID: 0001:00:00.0 ...
+TOPOLOGIES['zpci'] = (zpci(1, 'pci-testdev,membar=32') +
+                      zpci(2, 'pci-testdev,membar=64') +
+                      zpci(3, 'virtio-rng-pci') +
+                      zpci(4, 'virtio-balloon-pci'))
 
 # The benchmark's shapes of N small-BAR pci-testdevs (BAR 0 4 KiB, BAR 1
 # 256 bytes I/O, BAR 2 of BAR2_SIZES in turn), topology "bench-SHAPE-N":

@@ -31,6 +31,7 @@ def kmake(mach, src, out, *args, quiet=False, cc=True, **kw):
            'CROSS_COMPILE=' + mach.cross]
     if cc:
         cmd.append('CC=ccache %sgcc' % mach.cross)
+    cmd += list(mach.make_args)
     if quiet:
         cmd.append('-s')
     return subprocess.run(cmd + list(args), **kw)

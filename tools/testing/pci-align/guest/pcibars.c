@@ -32,6 +32,26 @@
  *
  * VFs (physfn link present) are never written to: their hwsize is taken
  * from the resource.
+ *
+ * pcibars --decode prints the hardware's view instead (the guest's last
+ * step, after it wrote "1" to every device's enable file; see
+ * guest/init/decode.c): what each device decodes, from its config space
+ * alone, for harness/analyze.py's overlapping-decode check:
+ *
+ *   PCIDECODE-BEGIN
+ *   PCIDEC <bdf> cmd <command> hdr <header type> [vf <pf> ctrl <control>]
+ *	one per device, first; a VF names its PF and the PF's SR-IOV
+ *	control register (VF Enable, VF MSE decide whether it decodes)
+ *   PCIDEC <bdf> mem|io <bus start> <size> bar<N>|rom [en=0|1]
+ *	one per implemented BAR (0-5 of a type 0 header, 0-1 of a type 1
+ *	header, the ROM with its enable bit), whether it decodes or not:
+ *	the bus address the register holds (64-bit BARs in full) and the
+ *	size found by sizing through config space.  A VF's BARs are the
+ *	PF's SR-IOV VF BARs plus k times the VF's size, which comes from
+ *	its resource file (VFs are never written to).
+ *   PCIDECERR <bdf> <what>
+ *	a device (or its PF) whose registers could not be read
+ *   PCIDECODE-END <number of devices in sysfs>
  */
 #include <dirent.h>
 #include <errno.h>
@@ -418,15 +438,241 @@ static void report_device(const char *bdf)
 	}
 }
 
+#define PCI_EXT_CAP_START	0x100
+#define PCI_EXT_CAP_ID_SRIOV	0x10
+#define PCI_SRIOV_CTRL		0x08
+#define PCI_SRIOV_VF_OFFSET	0x14
+#define PCI_SRIOV_VF_STRIDE	0x16
+#define PCI_SRIOV_BAR		0x24
+#define MAX_DEVICES		8192
+
+/* The bus address a BAR register at @off holds; *@is64 if 64-bit */
+static int bar_address(int fd, unsigned int off, int rom,
+		       unsigned long long *addr, int *is_io, int *is64)
+{
+	uint32_t lo, hi = 0;
+
+	if (cfg_read(fd, off, &lo, 4))
+		return -1;
+	*is_io = !rom && (lo & BAR_SPACE_IO);
+	*is64 = !rom && !*is_io &&
+		(lo & BAR_MEM_TYPE_MASK) == BAR_MEM_TYPE_64;
+	if (*is64 && cfg_read(fd, off + 4, &hi, 4))
+		return -1;
+	if (rom)
+		*addr = lo & PCI_ROM_ADDRESS_MASK;
+	else if (*is_io)
+		*addr = lo & BAR_IO_MASK;
+	else
+		*addr = ((unsigned long long)hi << 32) | (lo & BAR_MEM_MASK);
+	return 0;
+}
+
+/* Offset of the SR-IOV capability in the config space of @fd, or 0 */
+static unsigned int sriov_cap(int fd)
+{
+	unsigned int pos = PCI_EXT_CAP_START, hops;
+	uint32_t h;
+
+	for (hops = 0; pos >= PCI_EXT_CAP_START && hops < 512; hops++) {
+		if (cfg_read(fd, pos, &h, 4) || !h || h == 0xffffffffU)
+			return 0;
+		if ((h & 0xffff) == PCI_EXT_CAP_ID_SRIOV)
+			return pos;
+		pos = h >> 20;
+	}
+	return 0;
+}
+
+static unsigned int routing_id(const char *bdf)
+{
+	unsigned int dom, bus, dev, fn;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return 0;
+	return bus << 8 | dev << 3 | fn;
+}
+
+/*
+ * A VF: its BARs are its PF's SR-IOV VF BARs plus k * size (k from the
+ * routing IDs, size from the VF's resource file)
+ */
+static void decode_vf(const char *dir, const char *bdf, uint16_t cmd)
+{
+	char path[1024], link[256], *pf;
+	unsigned long long base, size;
+	uint16_t ctrl, offset, stride;
+	unsigned int pos;
+	struct res r[NRES];
+	int fd, i, k, is_io, is64;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/physfn", dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		printf("PCIDECERR %s physfn: %s\n", bdf, strerror(errno));
+		return;
+	}
+	link[n] = '\0';
+	pf = strrchr(link, '/');
+	pf = pf ? pf + 1 : link;
+	snprintf(path, sizeof(path), "%s/%s/config", PCI_DEVICES, pf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		printf("PCIDECERR %s PF %s config: %s\n", bdf, pf,
+		       strerror(errno));
+		return;
+	}
+	pos = sriov_cap(fd);
+	if (!pos || cfg_read(fd, pos + PCI_SRIOV_CTRL, &ctrl, 2) ||
+	    cfg_read(fd, pos + PCI_SRIOV_VF_OFFSET, &offset, 2) ||
+	    cfg_read(fd, pos + PCI_SRIOV_VF_STRIDE, &stride, 2) ||
+	    read_resources(dir, r) < 0) {
+		printf("PCIDECERR %s PF %s SR-IOV capability or VF resources "
+		       "not readable\n", bdf, pf);
+		goto out;
+	}
+	k = stride ? ((int)routing_id(bdf) - (int)routing_id(pf) - offset) /
+		stride : 0;
+	printf("PCIDEC %s cmd 0x%04x hdr 0x0 vf %s ctrl 0x%04x\n", bdf, cmd,
+	       pf, ctrl);
+	for (i = 0; i < 6; i++) {
+		if (bar_address(fd, pos + PCI_SRIOV_BAR + 4 * i, 0, &base,
+				&is_io, &is64)) {
+			printf("PCIDECERR %s PF %s VF BAR %d\n", bdf, pf, i);
+			break;
+		}
+		size = r[i].flags ? r[i].end - r[i].start + 1 : 0;
+		if (size)
+			printf("PCIDEC %s mem 0x%llx 0x%llx bar%d\n", bdf,
+			       base + k * size, size, i);
+		if (is64)
+			i++;
+	}
+out:
+	close(fd);
+}
+
+/* pcibars --decode: the PCIDEC lines of one device */
+static void decode_device(const char *bdf)
+{
+	struct hwbar hw[ROM_IDX + 1];
+	unsigned long long addr[ROM_IDX + 1];
+	char dir[256], path[512];
+	unsigned int nbars, rom_off, i;
+	uint32_t rom = 0;
+	uint16_t cmd, off_cmd;
+	uint8_t htype;
+	int fd, n, is_io, is64;
+
+	snprintf(dir, sizeof(dir), "%s/%s", PCI_DEVICES, bdf);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	fd = open(path, is_vf(dir) ? O_RDONLY : O_RDWR);
+	if (fd < 0 || cfg_read(fd, PCI_HEADER_TYPE, &htype, 1) ||
+	    cfg_read(fd, PCI_COMMAND, &cmd, 2)) {
+		printf("PCIDECERR %s config: %s\n", bdf, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (is_vf(dir)) {
+		close(fd);
+		decode_vf(dir, bdf, cmd);
+		return;
+	}
+	printf("PCIDEC %s cmd 0x%04x hdr 0x%x\n", bdf, cmd, htype);
+	switch (htype & 0x7f) {
+	case 0:
+		nbars = 6;
+		rom_off = PCI_ROM_ADDRESS;
+		break;
+	case 1:
+		nbars = 2;
+		rom_off = PCI_ROM_ADDRESS1;
+		break;
+	default:
+		goto out;		/* CardBus: no BARs of ours */
+	}
+
+	/* The registers as found, before sizing */
+	memset(hw, 0, sizeof(hw));
+	memset(addr, 0, sizeof(addr));
+	for (i = 0; i < nbars; i += is64 ? 2 : 1) {
+		if (bar_address(fd, PCI_BASE_ADDRESS_0 + 4 * i, 0, &addr[i],
+				&is_io, &is64)) {
+			printf("PCIDECERR %s BAR %u not readable\n", bdf, i);
+			goto out;
+		}
+	}
+	if (cfg_read(fd, rom_off, &rom, 4)) {
+		printf("PCIDECERR %s ROM not readable\n", bdf);
+		goto out;
+	}
+	addr[ROM_IDX] = rom & PCI_ROM_ADDRESS_MASK;
+
+	off_cmd = cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	if (cfg_write(fd, PCI_COMMAND, &off_cmd, 2)) {
+		printf("PCIDECERR %s command not writable\n", bdf);
+		goto out;
+	}
+	for (i = 0; i < nbars; i += n) {
+		n = size_bar(fd, PCI_BASE_ADDRESS_0 + 4 * i, 0, &hw[i]);
+		if (n < 0) {
+			printf("PCIDECERR %s BAR %u not sized\n", bdf, i);
+			n = 1;
+		}
+	}
+	if (size_bar(fd, rom_off, 1, &hw[ROM_IDX]) < 0)
+		printf("PCIDECERR %s ROM not sized\n", bdf);
+	restore_command(fd, bdf, cmd);
+
+	for (i = 0; i < nbars; i++) {
+		if (!hw[i].valid || hw[i].upper || !hw[i].size)
+			continue;
+		printf("PCIDEC %s %s 0x%llx 0x%llx bar%u\n", bdf,
+		       hw[i].is_io ? "io" : "mem", addr[i], hw[i].size, i);
+	}
+	if (hw[ROM_IDX].valid && hw[ROM_IDX].size)
+		printf("PCIDEC %s mem 0x%llx 0x%llx rom en=%u\n", bdf,
+		       addr[ROM_IDX], hw[ROM_IDX].size, rom & 1);
+out:
+	close(fd);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char * const *)a, *(char * const *)b);
 }
 
-int main(void)
+static int decode(void)
+{
+	static char *names[MAX_DEVICES];
+	int n, i;
+
+	printf("PCIDECODE-BEGIN\n");
+	n = list_devices(names, MAX_DEVICES);
+	if (n < 0) {
+		printf("PCIDECERR - cannot open %s: %s\n", PCI_DEVICES,
+		       strerror(-n));
+		return 1;
+	}
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	for (i = 0; i < n; i++) {
+		decode_device(names[i]);
+		free(names[i]);
+	}
+	printf("PCIDECODE-END %d\n", n);
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	char *names[1024];
 	int n, i;
+
+	if (argc > 1 && !strcmp(argv[1], "--decode"))
+		return decode();
 
 	n = list_devices(names, 1024);
 	if (n < 0) {

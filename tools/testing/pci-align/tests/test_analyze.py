@@ -7,8 +7,11 @@ placement: 2 shared pages), arm64-all (0 shared, 6 BARs moved against
 arm64-none), prec-13dev (13@0000:00:02.0;all: that device's 2 small BARs
 inflated to 8 KiB), rescan (the report after remove + rescan with "all"),
 badinput-garbage ("all;garbage": one error line), fallback-30 (30@all: a
-warning per BAR that is not 1 GiB aligned).  Variants of them (a BAR
-unassigned, an oops, no end marker) are made here.
+warning per BAR that is not 1 GiB aligned), decode-ok (arm64 seed, no
+parameter, with the decode section and PCIDRV lines) and decode-overlap
+(the same with 0000:01:02.0's BAR 2 written onto 0000:01:01.0's address
+by a throwaway guest program: one overlapping pair).  Variants of them (a
+BAR unassigned, an oops, no end marker, decoding off, ...) are made here.
 """
 
 import os
@@ -174,3 +177,105 @@ def test_moved_against_a_reference_boot():
 def test_unknown_expectation_is_refused():
     with pytest.raises(SystemExit, match='unknown expectation'):
         checks(log('arm64-none'), {'shraed': 0})
+
+
+DECODE = 'no-overlapping-decode'
+
+
+def test_overlapping_decode_is_found():
+    assert checks(log('decode-ok'), {}, decode=True)[DECODE] is True
+    assert checks(log('decode-overlap'), {}, decode=True)[DECODE] is False
+    pairs = analyze.decode_overlaps(analyze.Run(log('decode-overlap')))
+    assert list(pairs) == [('0000:01:01.0', '0000:01:02.0')]
+    (kind, a, b), = pairs[('0000:01:01.0', '0000:01:02.0')]
+    assert (kind, a[2], a[3], a[4]) == ('mem', 0x8010000000, 0x801000001f,
+                                        'bar2')
+    # 25 ranges of 9 devices (the host bridge has no BAR), no bridge window
+    ranges = analyze.decoded_ranges(analyze.Run(log('decode-ok')))
+    assert len(ranges) == 25 and len({r[0] for r in ranges}) == 9
+
+
+def test_no_decode_report_fails(tmp_path):
+    # a log of before the decode step, and one cut short
+    assert checks(log('arm64-none'), {}, decode=True)[DECODE] is False
+    cut = variant(tmp_path, 'decode-ok', lambda ls: [
+        x for x in ls if not x.startswith('PCIDECODE-END')])
+    assert checks(cut, {}, decode=True)[DECODE] is False
+    # a device without its PCIDEC line
+    gone = variant(tmp_path, 'decode-ok', lambda ls: [
+        x for x in ls if not x.startswith('PCIDEC 0000:00:03.0')])
+    assert checks(gone, {}, decode=True)[DECODE] is False
+
+
+def _edit(lines, prefix, new):
+    return [new if x.startswith(prefix) else x for x in lines]
+
+
+def test_decode_rules(tmp_path):
+    # memory decoding off on one of the two: no overlap
+    off = variant(tmp_path, 'decode-overlap', lambda ls: _edit(
+        ls, 'PCIDEC 0000:01:02.0 cmd', 'PCIDEC 0000:01:02.0 cmd 0x0001 '
+        'hdr 0x0'))
+    assert checks(off, {}, decode=True)[DECODE] is True
+    # I/O decoding off instead: the memory BARs still overlap
+    io = variant(tmp_path, 'decode-overlap', lambda ls: _edit(
+        ls, 'PCIDEC 0000:01:02.0 cmd', 'PCIDEC 0000:01:02.0 cmd 0x0002 '
+        'hdr 0x0'))
+    assert checks(io, {}, decode=True)[DECODE] is False
+    # the other device in another domain: no overlap
+    dom = variant(tmp_path, 'decode-overlap', lambda ls: [
+        x.replace('0000:01:02.0', '0001:01:02.0') if x.startswith('PCIDEC')
+        else x for x in ls])
+    assert checks(dom, {}, decode=True)[DECODE] is True
+
+    # a ROM on 01:01.0's BAR 0: counted only when enabled
+    def rom(en):
+        def edit(ls):
+            i = ls.index('PCIDEC 0000:01:02.0 cmd 0x0003 hdr 0x0')
+            return ls[:i + 1] + [
+                'PCIDEC 0000:01:02.0 mem 0x10000800 0x800 rom en=%d' % en
+            ] + ls[i + 1:]
+        return edit
+    ok = variant(tmp_path, 'decode-ok', rom(0))
+    assert checks(ok, {}, decode=True)[DECODE] is True
+    bad = variant(tmp_path, 'decode-ok', rom(1))
+    assert checks(bad, {}, decode=True)[DECODE] is False
+    # a zero-size BAR decodes nothing
+    zero = variant(tmp_path, 'decode-overlap', lambda ls: _edit(
+        ls, 'PCIDEC 0000:01:02.0 mem 0x8010000000',
+        'PCIDEC 0000:01:02.0 mem 0x8010000000 0x0 bar2'))
+    assert checks(zero, {}, decode=True)[DECODE] is True
+
+
+def test_same_devices_and_kept_assigned(tmp_path):
+    exp = {'same_devices': 'none', 'kept_assigned': 'none'}
+    refs = {'none': analyze.Run(log('decode-ok'))}
+    got = checks(log('decode-ok'), exp, refs)
+    assert got == {'run-completed': True, 'no-oops-bug-warning': True,
+                   'same-devices-and-drivers-as-none': True,
+                   'kept-assigned-as-none': True}
+
+    def change(ls):
+        ls = _edit(ls, 'PCIDRV 0000:00:02.0', 'PCIDRV 0000:00:02.0 '
+                   '1b36:0005 pci-testdev')
+        out = []
+        for x in ls:
+            f = x.split()
+            if f[:1] == ['PCIIO'] and f[1] == '0000:00:03.0':
+                f[3], f[5] = '0x0', '0x20000100'    # start 0, UNSET
+                x = ' '.join(f)
+            out.append(x)
+        return out
+    path = variant(tmp_path, 'decode-ok', change)
+    got = checks(path, exp, refs)
+    assert not got['same-devices-and-drivers-as-none']
+    assert not got['kept-assigned-as-none']
+    gone = variant(tmp_path, 'decode-ok', lambda ls: [
+        x for x in ls if x.split()[1:2] != ['0000:01:04.0']])
+    got = checks(gone, exp, refs)
+    assert not got['same-devices-and-drivers-as-none']
+    assert not got['kept-assigned-as-none']
+    # without PCIDRV lines (an old log) there is nothing to compare
+    got = checks(log('arm64-none'), exp, {'none': analyze.Run(
+        log('arm64-none'))})
+    assert not got['same-devices-and-drivers-as-none']

@@ -118,13 +118,19 @@ void kmsg_mark(const char *what)
 /* Run @path without arguments; returns its exit status as a shell would */
 int run(const char *path)
 {
+	return run_arg(path, NULL);
+}
+
+/* Run @path with one argument @arg (NULL: none), as run() */
+int run_arg(const char *path, const char *arg)
+{
 	pid_t pid;
 	int status;
 
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		execl(path, path, (char *)NULL);
+		execl(path, path, arg, (char *)NULL);
 		printf("PCIERR cannot exec %s: %s\n", path, strerror(errno));
 		fflush(stdout);
 		_exit(127);

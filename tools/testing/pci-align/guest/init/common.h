@@ -26,6 +26,7 @@ int count_devices(void);
 /* Kernel log, programs */
 void kmsg_mark(const char *what);
 int run(const char *path);
+int run_arg(const char *path, const char *arg);
 
 /* The modes (main.c dispatches on pcialign.test=<name>) */
 void test_badinput(void);
@@ -34,5 +35,6 @@ void test_remove(void);
 void test_hotplug(void);
 void test_sriov(void);
 void run_programs(void);
+void report_decode(void);
 
 #endif

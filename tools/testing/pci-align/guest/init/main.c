@@ -25,6 +25,9 @@
  *   PCIALIGN-DMESG-END
  *   <with pcialign.test=badinput: SYSFS-BEGIN badinput, "SYSFS PASS|FAIL
  *    ..." lines, SYSFS-END, see badinput.c>
+ *   <every boot, last: PCIENABLE lines, PCIDECODE-BEGIN, PCIDEC lines,
+ *    PCIDECODE-END: every device enabled, then what the hardware decodes,
+ *    see decode.c>
  *   PCIALIGN-END
  * then the machine is powered off (arm64, PSCI) or reset (x86, QEMU runs
  * with -no-reboot).  Several pcialign.test= words run several modes, in
@@ -167,6 +170,7 @@ int main(void)
 	run_programs();
 	dump_dmesg();
 	run_modes(AFTER_DMESG);
+	report_decode();	/* last: it enables every device */
 	printf("PCIALIGN-END\n");
 	fflush(stdout);
 	sync();

@@ -54,6 +54,7 @@
  *   PCIDECODE-END <number of devices in sysfs>
  */
 #include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -140,14 +141,50 @@ static int read_resources(const char *dir, struct res *r)
 	return n;
 }
 
+/*
+ * The config file is the config space byte for byte (little-endian):
+ * @val is a u8, u16 or u32 of @len bytes in the CPU's order (sparc64,
+ * s390x are big-endian)
+ */
 static int cfg_read(int fd, unsigned int off, void *val, size_t len)
 {
-	return pread(fd, val, len, off) == (ssize_t)len ? 0 : -1;
+	uint16_t v16;
+	uint32_t v32;
+
+	if (pread(fd, val, len, off) != (ssize_t)len)
+		return -1;
+	if (len == 2) {
+		memcpy(&v16, val, 2);
+		v16 = le16toh(v16);
+		memcpy(val, &v16, 2);
+	} else if (len == 4) {
+		memcpy(&v32, val, 4);
+		v32 = le32toh(v32);
+		memcpy(val, &v32, 4);
+	}
+	return 0;
 }
 
 static int cfg_write(int fd, unsigned int off, const void *val, size_t len)
 {
-	return pwrite(fd, val, len, off) == (ssize_t)len ? 0 : -1;
+	unsigned char buf[4];
+	uint16_t v16;
+	uint32_t v32;
+
+	if (len == 2) {
+		memcpy(&v16, val, 2);
+		v16 = htole16(v16);
+		memcpy(buf, &v16, 2);
+	} else if (len == 4) {
+		memcpy(&v32, val, 4);
+		v32 = htole32(v32);
+		memcpy(buf, &v32, 4);
+	} else if (len == 1) {
+		memcpy(buf, val, 1);
+	} else {
+		return -1;
+	}
+	return pwrite(fd, buf, len, off) == (ssize_t)len ? 0 : -1;
 }
 
 /*

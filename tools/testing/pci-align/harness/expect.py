@@ -323,6 +323,9 @@ def no_overlapping_decode(c):
         kind, ra, rb = hits[0]
         detail += '; %s %s [%s 0x%x-0x%x] and %s %s [%s 0x%x-0x%x]' % (
             a, ra[4], kind, ra[2], ra[3], b, rb[4], kind, rb[2], rb[3])
+    if d['n'] != len(d['devs']):
+        detail += '; %s devices in sysfs, %d reported' % (d['n'],
+                                                          len(d['devs']))
     if d['errors']:
         detail += '; %d error(s): %s' % (len(d['errors']),
                                          d['errors'][0].strip())

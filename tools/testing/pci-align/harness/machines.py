@@ -113,6 +113,25 @@ MACHINES = {m.name: m for m in (
             make_args=('CFLAGS_fcntl.o=-U__OPTIMIZE__',),
             notes='OpenBIOS places every BAR; Linux only claims them '
                   '(of_create_pci_dev(), pci_claim_bus_resources())'),
+    Machine('ppc64', arch='powerpc', srcarch='powerpc',
+            cross='powerpc64le-linux-gnu-', image='vmlinux',
+            image_path='vmlinux', defconfig='ppc64le_defconfig',
+            packages=('gcc-powerpc64le-linux-gnu', 'libc6-dev-ppc64el-cross',
+                      'qemu-system-ppc', 'qemu-system-data'),
+            qemu='qemu-system-ppc64', qemu_args=('-M', 'pseries'),
+            firmware='slof', console='hvc0', page_size=65536,
+            notes='SLOF assigns the BARs; QEMU\'s /chosen clears '
+                  'PCI_PROBE_ONLY (linux,pci-probe-only = 0); the guest '
+                  'powers off through RTAS'),
+    Machine('s390x', arch='s390', srcarch='s390', cross='s390x-linux-gnu-',
+            image='bzImage', image_path='arch/s390/boot/bzImage',
+            defconfig='defconfig',
+            packages=('gcc-s390x-linux-gnu', 'libc6-dev-s390x-cross',
+                      'qemu-system-misc'),
+            qemu='qemu-system-s390x', qemu_args=('-M', 's390-ccw-virtio'),
+            firmware='zpci', console='ttysclp0',
+            notes='zPCI: firmware defines every BAR, Linux only maps them; '
+                  'the series sets PCI_PROBE_ONLY'),
     Machine('s390', arch='s390', srcarch='s390', cross='s390x-linux-gnu-',
             image='bzImage', image_path='arch/s390/boot/bzImage',
             defconfig='defconfig', packages=('gcc-s390x-linux-gnu',)),

@@ -33,17 +33,18 @@ def root_ports(*ids):
 
 
 # sun4u: the sabre host bridge has no slot of its own; its two simba
-# PCI-to-PCI bridges are pciA (00:01.1: ebus, VGA, cmd646 IDE) and pciB
-# (00:01.0, empty).  OpenBIOS places every BAR.  Small BARs behind both
-# bridges, a 1 MiB one on pciB.
+# PCI-to-PCI bridges are pciA (00:01.1: ebus, VGA, cmd646 IDE; QEMU
+# reserves its free slots) and pciB (00:01.0, slots 0-3 free).  OpenBIOS
+# places every BAR.  Small BARs behind pciB, a multifunction slot of four
+# (32/64/128/256-byte BARs), two single ones, and a 1 MiB BAR.
 SUN4U = [
-    'pci-testdev,bus=pciB,addr=1,membar=32',
-    'pci-testdev,bus=pciB,addr=2,membar=64',
-    'pci-testdev,bus=pciB,addr=3,membar=128',
-    'pci-testdev,bus=pciB,addr=4,membar=256',
-    'pci-testdev,bus=pciB,addr=5,membar=1048576',
-    'pci-testdev,bus=pciA,addr=4,membar=32',
-    'pci-testdev,bus=pciA,addr=5,membar=64',
+    'pci-testdev,bus=pciB,addr=0.0,multifunction=on,membar=32',
+    'pci-testdev,bus=pciB,addr=0.1,membar=64',
+    'pci-testdev,bus=pciB,addr=0.2,membar=128',
+    'pci-testdev,bus=pciB,addr=0.3,membar=256',
+    'pci-testdev,bus=pciB,addr=1.0,membar=32',
+    'pci-testdev,bus=pciB,addr=2.0,membar=1048576',
+    'pci-testdev,bus=pciB,addr=3.0,membar=64',
 ]
 
 

@@ -174,7 +174,8 @@ int main(void)
 	printf("PCIALIGN-END\n");
 	fflush(stdout);
 	sync();
-#ifdef __aarch64__
+#if defined(__aarch64__) || defined(__sparc__)
+	/* sparc64: OpenBIOS's SUNW,power-off; its reboot does not reset */
 	reboot(RB_POWER_OFF);
 #endif
 	/* x86 without ACPI can't power off: QEMU runs with -no-reboot */

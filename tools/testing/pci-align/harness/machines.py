@@ -132,6 +132,18 @@ MACHINES = {m.name: m for m in (
             firmware='zpci', console='ttysclp0',
             notes='zPCI: firmware defines every BAR, Linux only maps them; '
                   'the series sets PCI_PROBE_ONLY'),
+    Machine('malta', arch='mips', srcarch='mips',
+            cross='mips64el-linux-gnuabi64-', image='vmlinux',
+            image_path='vmlinux', defconfig='malta_defconfig',
+            packages=('gcc-mips64el-linux-gnuabi64',
+                      'libc6-dev-mips64el-cross', 'qemu-system-mips'),
+            qemu='qemu-system-mips64el',
+            qemu_args=('-M', 'malta', '-cpu', 'MIPS64R2-generic',
+                       '-vga', 'none'),
+            console='ttyS0',
+            notes='64-bit; QEMU\'s own boot stub, no BAR placed before '
+                  'Linux; pci-legacy.c sizes bridges without a realloc '
+                  'list'),
     Machine('s390', arch='s390', srcarch='s390', cross='s390x-linux-gnu-',
             image='bzImage', image_path='arch/s390/boot/bzImage',
             defconfig='defconfig', packages=('gcc-s390x-linux-gnu',)),

@@ -54,7 +54,7 @@ static const resource_size_t test_page = TEST_PAGE;
 #define TEST_TIGHT_WINDOW	(3 * SZ_1M + SZ_16K)
 
 #define EMU_MAX_FUNCS		16
-#define EMU_MAX_BARS		4
+#define EMU_MAX_BARS		6
 #define EMU_COMMAND_WMASK	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | \
 				 PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | \
 				 PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
@@ -114,6 +114,12 @@ struct pci_align_emu {
 	struct device *parent;
 	struct pci_host_bridge *host;
 	struct pci_bus *bus;
+	/*
+	 * Once set, every config write that leaves memory decoding on checks
+	 * that the device decodes only its own assigned resources.
+	 */
+	bool watch;
+	unsigned int decode_violations;
 };
 
 struct pci_align_fixture {
@@ -266,6 +272,81 @@ static int emu_read(struct pci_bus *bus, unsigned int devfn, int where,
 	return PCIBIOS_SUCCESSFUL;
 }
 
+static u64 emu_bar_addr(const struct emu_func *f, const struct emu_bar *b);
+
+/*
+ * The rule: a device never decodes an address that is not its own
+ * resource.  With PCI_COMMAND_MEMORY on, every memory BAR of the function
+ * @f of @dev (and its ROM if enabled) must hold the bus address of its
+ * resource, and that resource must be set: not released (unset) and not
+ * reset after a failed assignment.
+ */
+static void emu_check_decoding(struct pci_align_emu *emu, struct pci_dev *dev,
+			       struct emu_func *f)
+{
+	struct pci_bus_region region;
+	const struct emu_bar *b;
+	struct resource *r;
+	u64 addr;
+
+	if (!(emu_get(f->cfg, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) ||
+	    dev->no_command_memory)	/* Hardwired to 0 in the real device */
+		return;
+
+	for (b = f->desc->bars; b < f->desc->bars + EMU_MAX_BARS && b->size; b++) {
+		if (b->type == BAR_IO)
+			continue;
+		addr = emu_bar_addr(f, b);
+		if (b->type == BAR_ROM) {
+			if (!(emu_get(f->cfg, PCI_ROM_ADDRESS, 4) &
+			      PCI_ROM_ADDRESS_ENABLE))
+				continue;
+			addr = emu_get(f->cfg, PCI_ROM_ADDRESS, 4) &
+			       PCI_ROM_ADDRESS_MASK;
+		}
+		r = pci_resource_n(dev, b->resno);
+		if (r->flags & IORESOURCE_PCI_FIXED)
+			continue;	/* Its address is its own */
+		/* Unclaimed is fine: firmware left it there */
+		if ((r->flags & IORESOURCE_MEM) &&
+		    !(r->flags & IORESOURCE_UNSET)) {
+			pcibios_resource_to_bus(dev->bus, &region, r);
+			if (region.start == addr)
+				continue;
+		}
+		if (!emu->decode_violations++)
+			pr_err("pci-align-kunit: %s decodes BAR %u at %#llx, not its resource %pR\n",
+			       f->desc->name, b->resno, addr, r);
+	}
+}
+
+/*
+ * After each config write, check the rule on every device of the emulated
+ * buses: a write to one device can make another one's stale BAR an
+ * overlap.  Called with pci_lock held: the device lists are walked without
+ * pci_bus_sem; the test owns the buses.
+ */
+static void emu_watch_decoding(struct pci_align_emu *emu)
+{
+	struct pci_dev *dev, *child;
+	struct emu_func *f;
+
+	if (!emu->watch || emu->big || !emu->bus)
+		return;
+	list_for_each_entry(dev, &emu->bus->devices, bus_list) {
+		f = emu_find(emu, dev->bus->number, dev->devfn);
+		if (f)
+			emu_check_decoding(emu, dev, f);
+		if (!dev->subordinate)
+			continue;
+		list_for_each_entry(child, &dev->subordinate->devices, bus_list) {
+			f = emu_find(emu, child->bus->number, child->devfn);
+			if (f)
+				emu_check_decoding(emu, child, f);
+		}
+	}
+}
+
 static int emu_write(struct pci_bus *bus, unsigned int devfn, int where,
 		     int size, u32 val)
 {
@@ -296,6 +377,7 @@ static int emu_write(struct pci_bus *bus, unsigned int devfn, int where,
 				f->mem_off++;
 		}
 	}
+	emu_watch_decoding(to_emu(bus));
 	return PCIBIOS_SUCCESSFUL;
 }
 
@@ -476,6 +558,8 @@ static void emu_scan(struct kunit *test, struct pci_align_emu *emu,
 		emu->bus = host->bus;
 	pci_unlock_rescan_remove();
 	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* Firmware left decoding as it was; from now on, Linux is in charge */
+	emu->watch = true;
 }
 
 /* Remove the host bridge and check that it left no resource behind */
@@ -483,6 +567,9 @@ static void emu_remove(struct kunit *test, struct pci_align_emu *emu)
 {
 	int domain;
 
+	KUNIT_EXPECT_EQ_MSG(test, emu->decode_violations, 0,
+			    "a device decoded an address that is not its own resource");
+	emu->watch = false;
 	if (emu->bus) {
 		domain = pci_domain_nr(emu->bus);
 		pci_lock_rescan_remove();
@@ -691,69 +778,114 @@ struct pci_align_param_case {
 	unsigned int repeat;	/* param repeated, then tail appended */
 	const char *tail;
 	int ret;		/* of pci_check_resource_alignment() */
+	/*
+	 * What pci_valid_resource_alignment() keeps of it on the command
+	 * line: NULL if the same (',' as ';', no trailing ';'), "-" if
+	 * nothing; for repeated cases, the tail in place of @tail.
+	 */
+	const char *valid;
 };
 
 static const struct pci_align_param_case pci_align_param_cases[] = {
 	{ "all", "all", .ret = 0 },
 	{ "order@all", "12@all", .ret = 0 },
 	{ "order 31", "31@all", .ret = 0 },
-	{ "order 0", "0@all", .ret = -EINVAL },
+	{ "order 0", "0@all", .ret = -EINVAL, .valid = "-" },
 	{ "off", "off", .ret = 0 },
 	{ "all, then device", "all;13@" TEST_DEV_ID, .ret = 0 },
 	{ "device, then all", "13@" TEST_DEV_ID ";all", .ret = 0 },
-	{ "comma separator", "all,13@" TEST_DEV_ID, .ret = 0 },
-	{ "device, comma, all", "13@" TEST_DEV_ID ",all", .ret = 0 },
+	{ "comma separator", "all,13@" TEST_DEV_ID, .ret = 0,
+	  .valid = "all;13@" TEST_DEV_ID },
+	{ "device, comma, all", "13@" TEST_DEV_ID ",all", .ret = 0,
+	  .valid = "13@" TEST_DEV_ID ";all" },
 	{ "device path", "0000:00:02.0", .ret = 0 },
 	{ "device path without domain", "13@00:02.0", .ret = 0 },
 	{ "bridge path", "0000:00:1c.0/00.0/01.1", .ret = 0 },
 	{ "path, then all", "13@0000:00:02.0;all", .ret = 0 },
 	{ "all, then path", "all;13@0000:00:02.0", .ret = 0 },
 	{ "subsystem IDs", "pci:1b36:0005:1af4:1100", .ret = 0 },
-	{ "trailing separator", "all;", .ret = 0 },
-	{ "empty", "", .ret = -EINVAL },
-	{ "negative order", "-1@all", .ret = -EINVAL },
-	{ "order 64", "64@all", .ret = -EINVAL },
-	{ "order 999", "999@all", .ret = -EINVAL },
-	{ "order without device", "12@", .ret = -EINVAL },
-	{ "no order", "@all", .ret = -EINVAL },
-	{ "all@", "all@", .ret = -EINVAL },
-	{ "all with garbage", "allx", .ret = -EINVAL },
-	{ "trailing garbage", "all;garbage", .ret = -EINVAL },
-	{ "garbage after device", TEST_DEV_ID "x", .ret = -EINVAL },
-	{ "empty entry", "all;;all", .ret = -EINVAL },
-	{ "leading separator", ";all", .ret = -EINVAL },
-	{ "short device ID", "pci:1b36", .ret = -EINVAL },
-	{ "bad device ID", "pci:zz:1", .ret = -EINVAL },
-	{ "bad path", "0000:00:02", .ret = -EINVAL },
+	{ "trailing separator", "all;", .ret = 0, .valid = "all" },
+	{ "empty", "", .ret = -EINVAL, .valid = "-" },
+	{ "negative order", "-1@all", .ret = -EINVAL, .valid = "-" },
+	{ "order 64", "64@all", .ret = -EINVAL, .valid = "-" },
+	{ "order 999", "999@all", .ret = -EINVAL, .valid = "-" },
+	{ "order without device", "12@", .ret = -EINVAL, .valid = "-" },
+	{ "no order", "@all", .ret = -EINVAL, .valid = "-" },
+	{ "all@", "all@", .ret = -EINVAL, .valid = "-" },
+	{ "all with garbage", "allx", .ret = -EINVAL, .valid = "-" },
+	{ "trailing garbage", "all;garbage", .ret = -EINVAL, .valid = "all" },
+	{ "leading garbage", "garbage;all", .ret = -EINVAL, .valid = "all" },
+	{ "garbage between", "12@all;garbage;13@" TEST_DEV_ID, .ret = -EINVAL,
+	  .valid = "12@all;13@" TEST_DEV_ID },
+	{ "bad order, then all", "64@all;all", .ret = -EINVAL, .valid = "all" },
+	{ "garbage, comma, device", "x,13@" TEST_DEV_ID, .ret = -EINVAL,
+	  .valid = "13@" TEST_DEV_ID },
+	{ "garbage after device", TEST_DEV_ID "x", .ret = -EINVAL, .valid = "-" },
+	{ "garbage after device, all", TEST_DEV_ID "x;all", .ret = -EINVAL,
+	  .valid = "all" },
+	{ "empty entry", "all;;all", .ret = -EINVAL, .valid = "all;all" },
+	{ "leading separator", ";all", .ret = -EINVAL, .valid = "all" },
+	{ "short device ID", "pci:1b36", .ret = -EINVAL, .valid = "-" },
+	{ "bad device ID", "pci:zz:1", .ret = -EINVAL, .valid = "-" },
+	{ "bad path", "0000:00:02", .ret = -EINVAL, .valid = "-" },
 	/* A path entry ends at ';' only: ',' is taken as part of the path */
-	{ "path, comma, all", "13@0000:00:02.0,all", .ret = -EINVAL },
-	{ "off as entry", "all;off", .ret = -EINVAL },
+	{ "path, comma, all", "13@0000:00:02.0,all", .ret = -EINVAL,
+	  .valid = "all" },
+	{ "off as entry", "all;off", .ret = -EINVAL, .valid = "all" },
 	{ "4000 bytes", "all;", 1000, "", .ret = 0 },
 	{ "4 KiB of all", "all;", 1024, "", .ret = 0 },
 	{ "long, valid", "12@" TEST_DEV_ID ";", 400, "all", .ret = 0 },
-	{ "long, garbage at the end", "all;", 1200, "x", .ret = -EINVAL },
-	{ "long, bad order at the end", "all;", 1200, "64@all", .ret = -EINVAL },
-	{ "long garbage", "x", 5000, "", .ret = -EINVAL },
+	{ "long, garbage at the end", "all;", 1200, "x", .ret = -EINVAL,
+	  .valid = "" },
+	{ "long, bad order at the end", "all;", 1200, "64@all",
+	  .ret = -EINVAL, .valid = "" },
+	{ "ten bad entries, all", "x;x;x;x;x;x;x;x;x;x;all", .ret = -EINVAL,
+	  .valid = "all" },
+	{ "long garbage", "x", 5000, "", .ret = -EINVAL, .valid = "-" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(pci_align_param, pci_align_param_cases, desc);
 
-static char *pci_align_param_string(struct kunit *test,
-				    const struct pci_align_param_case *c)
+static char *pci_align_repeat(struct kunit *test,
+			      const struct pci_align_param_case *c,
+			      const char *tail)
 {
 	size_t len, plen = strlen(c->param);
 	unsigned int i;
 	char *s;
 
-	if (!c->repeat)
-		return (char *)c->param;
-
-	len = plen * c->repeat + strlen(c->tail);
+	len = plen * c->repeat + strlen(tail);
 	s = kunit_kzalloc(test, len + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	for (i = 0; i < c->repeat; i++)
 		memcpy(s + i * plen, c->param, plen);
-	memcpy(s + plen * c->repeat, c->tail, strlen(c->tail));
+	memcpy(s + plen * c->repeat, tail, strlen(tail));
+	return s;
+}
+
+static char *pci_align_param_string(struct kunit *test,
+				    const struct pci_align_param_case *c)
+{
+	if (!c->repeat)
+		return (char *)c->param;
+	return pci_align_repeat(test, c, c->tail);
+}
+
+/* What the command line keeps of the case's value, NULL if nothing */
+static char *pci_align_valid_string(struct kunit *test,
+				    const struct pci_align_param_case *c)
+{
+	char *s;
+
+	if (c->valid && !strcmp(c->valid, "-"))
+		return NULL;
+	if (!c->repeat)
+		return (char *)(c->valid ?: c->param);
+
+	/* The repeated entries end with ';', which is not kept at the end */
+	s = pci_align_repeat(test, c, c->valid ?: c->tail);
+	if (*s && s[strlen(s) - 1] == ';')
+		s[strlen(s) - 1] = '\0';
 	return s;
 }
 
@@ -764,6 +896,29 @@ static void pci_align_test_check(struct kunit *test)
 
 	KUNIT_EXPECT_EQ_MSG(test, pci_check_resource_alignment(param), c->ret,
 			    "%.64s (%zu bytes)", param, strlen(param));
+}
+
+/*
+ * The same values on the kernel command line: a malformed entry is left
+ * out and the valid entries next to it are kept.
+ */
+static void pci_align_test_valid(struct kunit *test)
+{
+	const struct pci_align_param_case *c = test->param_value;
+	char *param = pci_align_param_string(test, c);
+	char *want = pci_align_valid_string(test, c);
+	char *valid;
+
+	valid = pci_valid_resource_alignment(param);
+	if (!want) {
+		KUNIT_EXPECT_NULL_MSG(test, valid, "%.64s", param);
+	} else {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, valid, "%.64s", param);
+		KUNIT_EXPECT_STREQ_MSG(test, valid, want, "%.64s", param);
+		/* What is kept is valid as a whole */
+		KUNIT_EXPECT_EQ(test, pci_check_resource_alignment(valid), 0);
+	}
+	kfree(valid);
 }
 
 /*
@@ -832,6 +987,38 @@ static const struct emu_desc pci_align_fake_desc[] = {
 	{ .name = "fake", .devfn = PCI_DEVFN(2, 0),
 	  .command = PCI_COMMAND_MEMORY },
 };
+
+static void pci_align_clear_probe_only(void *unused)
+{
+	pci_clear_flags(PCI_PROBE_ONLY);
+}
+
+/*
+ * Under PCI_PROBE_ONLY nothing is realigned: the sysfs file shows no value
+ * and refuses new ones, and no device gets an alignment.
+ */
+static void pci_align_test_probe_only(struct kunit *test)
+{
+	struct pci_align_emu *emu;
+	bool resize, all;
+	char *shown;
+
+	pci_align_set(test, "all");
+	pci_add_flags(PCI_PROBE_ONLY);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+				pci_align_clear_probe_only, NULL), 0);
+
+	shown = pci_align_show(test);
+	KUNIT_EXPECT_STREQ(test, shown, "");
+	KUNIT_EXPECT_EQ(test, pci_align_store("12@all\n", 7), (ssize_t)-EOPNOTSUPP);
+
+	emu = emu_create(test, pci_align_fake_desc, 1);
+	KUNIT_EXPECT_EQ(test, pci_specified_resource_alignment(
+			pci_align_fake_dev(test, emu), &resize, &all), 0);
+
+	pci_clear_flags(PCI_PROBE_ONLY);
+	KUNIT_EXPECT_STREQ(test, pci_align_show(test), "all");
+}
 
 struct pci_align_match_case {
 	const char *desc;
@@ -1095,8 +1282,10 @@ static void pci_align_test_bar(struct kunit *test)
 
 static struct kunit_case pci_align_param_test_cases[] = {
 	KUNIT_CASE_PARAM(pci_align_test_check, pci_align_param_gen_params),
+	KUNIT_CASE_PARAM(pci_align_test_valid, pci_align_param_gen_params),
 	KUNIT_CASE_PARAM(pci_align_test_sysfs, pci_align_param_gen_params),
 	KUNIT_CASE_PARAM(pci_align_test_match, pci_align_match_gen_params),
+	KUNIT_CASE(pci_align_test_probe_only),
 	KUNIT_CASE_PARAM(pci_align_test_bar, pci_align_bar_gen_params),
 	{}
 };
@@ -1152,6 +1341,28 @@ static void emu_assign(struct pci_align_emu *emu, bool size_and_assign)
 		pci_assign_unassigned_root_bus_resources(emu->bus);
 	}
 	pci_unlock_rescan_remove();
+}
+
+/*
+ * Claim the BARs that are where firmware placed them and leave the others
+ * to be assigned, as x86 and powerpc do (pcibios_allocate_resources(),
+ * pcibios_claim_one_bus()).
+ */
+static void emu_claim_placed(struct pci_bus *bus)
+{
+	struct pci_dev *dev;
+	struct resource *r;
+	int i;
+
+	list_for_each_entry(dev, &bus->devices, bus_list) {
+		pci_dev_for_each_resource(dev, r, i) {
+			if (!r->flags || r->parent || (r->flags & IORESOURCE_UNSET))
+				continue;
+			pci_claim_resource(dev, i);
+		}
+		if (dev->subordinate)
+			emu_claim_placed(dev->subordinate);
+	}
 }
 
 struct pci_align_bus_case {
@@ -1386,6 +1597,9 @@ static const struct emu_desc pci_align_decode_topology[] = {
 	{ .name = "nocmd", .devfn = PCI_DEVFN(4, 0),
 	  .command = PCI_COMMAND_MEMORY,
 	  .bars = { { 0, BAR_MEM32, 32, TEST_WINDOW + 0x140 } } },
+	{ .name = "nocmd64", .devfn = PCI_DEVFN(5, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM64, 32, TEST_WINDOW + 0x180 } } },
 };
 
 struct pci_align_decode_case {
@@ -1411,6 +1625,8 @@ static const struct pci_align_decode_case pci_align_decode_cases[] = {
 	  true, 1, 1, 2, true },
 	{ "no_command_memory: PCI_COMMAND not written", "nocmd", true, false,
 	  false, true, 0, 0, 0, true },
+	{ "no_command_memory, 64-bit BAR: PCI_COMMAND not written", "nocmd64",
+	  true, false, false, true, 0, 0, 0, true },
 	{ "no_command_memory set after realignment: not turned on",
 	  "nocmd", false, true, false, true, 1, 0, 1, false },
 };
@@ -1455,7 +1671,7 @@ static void pci_align_test_decode(struct kunit *test)
 	if (c->late_no_command_memory)
 		dev->no_command_memory = 1;
 
-	pci_bus_claim_resources(emu->bus);
+	emu_claim_placed(emu->bus);
 	if (c->stepwise) {
 		for (b = f->desc->bars; b < f->desc->bars + EMU_MAX_BARS && b->size; b++) {
 			KUNIT_EXPECT_EQ(test, f->mem_on, 0);
@@ -1481,12 +1697,360 @@ static void pci_align_test_decode(struct kunit *test)
 				 PCI_COMMAND_MEMORY), c->decoding);
 }
 
+/*
+ * A device with a BAR at a fixed address (IORESOURCE_PCI_FIXED) next to one
+ * that realignment moves: the fixed BAR is never assigned nor, where Linux
+ * assigns everything (as pci_host_probe()), claimed; decoding comes back
+ * on once the other one is assigned.
+ */
+static void pci_align_test_decode_fixed(struct kunit *test)
+{
+	struct pci_align_emu *emu;
+	struct pci_dev *dev, *d;
+	struct emu_func *f;
+
+	emu = emu_create(test, pci_align_decode_topology,
+			 ARRAY_SIZE(pci_align_decode_topology));
+	pci_align_set(test, "off");
+	emu_scan(test, emu, SZ_64M);
+	f = emu_func(test, emu, "two");
+	dev = emu_pci_dev(test, emu, f);
+	pci_resource_n(dev, 1)->flags |= IORESOURCE_PCI_FIXED;
+	emu_reset_log(emu);
+
+	pci_align_set(test, "all");
+	pci_lock_rescan_remove();
+	list_for_each_entry(d, &emu->bus->devices, bus_list)
+		pci_reassigndev_resource_alignment(d);
+	KUNIT_EXPECT_EQ(test, f->mem_off, 1);
+	pci_assign_unassigned_bus_resources(emu->bus);
+	pci_unlock_rescan_remove();
+
+	KUNIT_EXPECT_NOT_NULL(test, pci_resource_n(dev, 0)->parent);
+	KUNIT_EXPECT_EQ(test, f->mem_on, 1);
+	KUNIT_EXPECT_TRUE(test, emu_get(f->cfg, PCI_COMMAND, 2) &
+			  PCI_COMMAND_MEMORY);
+}
+
+/*
+ * A device decoding two BARs that firmware placed: the small one is
+ * realigned, the large one doesn't fit in the window and can't be assigned
+ * at all.  Its register still holds the firmware address, which is not the
+ * device's resource, so decoding must stay off.
+ */
+static const struct emu_desc pci_align_failed_topology[] = {
+	{ .name = "failed", .devfn = PCI_DEVFN(0, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, 32, TEST_WINDOW + 0x40 },
+		    { 1, BAR_MEM32, SZ_4M, TEST_WINDOW + SZ_4M } } },
+	{ .name = "other", .devfn = PCI_DEVFN(1, 0),
+	  .bars = { { 0, BAR_MEM32, 32 } } },
+};
+
+static void pci_align_test_decode_failed(struct kunit *test)
+{
+	struct pci_align_emu *emu;
+	struct pci_dev *dev;
+	struct emu_func *f;
+
+	emu = emu_create(test, pci_align_failed_topology,
+			 ARRAY_SIZE(pci_align_failed_topology));
+	pci_align_set(test, "all");
+	emu_scan(test, emu, SZ_2M);
+	f = emu_func(test, emu, "failed");
+	dev = emu_pci_dev(test, emu, f);
+	KUNIT_EXPECT_FALSE(test, emu_get(f->cfg, PCI_COMMAND, 2) &
+			   PCI_COMMAND_MEMORY);
+	emu_reset_log(emu);
+
+	pci_lock_rescan_remove();
+	emu_claim_placed(emu->bus);
+	pci_assign_unassigned_bus_resources(emu->bus);
+	pci_unlock_rescan_remove();
+
+	KUNIT_EXPECT_NOT_NULL(test, pci_resource_n(dev, 0)->parent);
+	KUNIT_EXPECT_NULL(test, pci_resource_n(dev, 1)->parent);
+	KUNIT_EXPECT_EQ(test, f->mem_on, 0);
+	KUNIT_EXPECT_FALSE(test, emu_get(f->cfg, PCI_COMMAND, 2) &
+			   PCI_COMMAND_MEMORY);
+}
+
+/*
+ * Devices decoding BARs firmware placed next to a bridge whose devices
+ * Linux places, in a window too small for all the alignments: the first
+ * (optional) pass of the assignment places fw0 and fails on fw1, and is
+ * rolled back.  No device may decode while its BARs are rolled back
+ * (checked by the emulation on every config write).
+ */
+static const struct emu_desc pci_align_rollback_topology[] = {
+	{ .name = "fw0", .devfn = PCI_DEVFN(0, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, 32, TEST_WINDOW + 0x40 } } },
+	{ .name = "fw1", .devfn = PCI_DEVFN(1, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, 64, TEST_WINDOW + 0x80 },
+		    { 1, BAR_MEM32, 32, TEST_WINDOW + 0xc0 } } },
+	{ .name = "big", .devfn = PCI_DEVFN(2, 0),
+	  .bars = { { 0, BAR_MEM32, SZ_2M } } },
+	{ .name = "bridge", .devfn = PCI_DEVFN(4, 0), .bridge = true },
+	{ .name = "s0", .devfn = PCI_DEVFN(0, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, 32 }, { 1, BAR_MEM32, 64 } } },
+	{ .name = "s1", .devfn = PCI_DEVFN(1, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, 128 } } },
+	/* 1016 KiB: the window takes 1 MiB without the padding, 2 with */
+	{ .name = "s2", .devfn = PCI_DEVFN(2, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, SZ_512K }, { 1, BAR_MEM32, SZ_256K },
+		    { 2, BAR_MEM32, SZ_128K }, { 3, BAR_MEM32, SZ_64K },
+		    { 4, BAR_MEM32, SZ_32K }, { 5, BAR_MEM32, SZ_16K } } },
+	{ .name = "s3", .devfn = PCI_DEVFN(3, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, SZ_8K } } },
+};
+
+static void pci_align_test_decode_rollback(struct kunit *test)
+{
+	struct pci_align_emu *emu;
+
+	if (TEST_PAGE > SZ_4K)
+		kunit_skip(test, "the window is sized for 4 KiB pages");
+
+	/*
+	 * With the padding, the bridge window, "big" and fw0 fill the host
+	 * bridge window, and fw1 fails; without it, all fit.
+	 */
+	emu = emu_create(test, pci_align_rollback_topology,
+			 ARRAY_SIZE(pci_align_rollback_topology));
+	pci_align_set(test, "all");
+	emu_scan(test, emu, 4 * SZ_1M + SZ_4K);
+	emu_reset_log(emu);
+	emu_assign(emu, false);
+
+	/* Every BAR placed, aligned or not, and decoding back on */
+	emu_check_bars(test, emu, NULL, 0);
+	KUNIT_EXPECT_EQ(test, emu_func(test, emu, "fw0")->mem_on, 1);
+	KUNIT_EXPECT_EQ(test, emu_func(test, emu, "fw1")->mem_on, 1);
+}
+
+/*
+ * A bridge window that fits in the host bridge window only without the
+ * padding of the requested alignment: 1 MiB for 1020 KiB of BARs and four
+ * small ones below the bridge, next to a 2 MiB BAR in a 3 MiB window.
+ */
+static const struct emu_desc pci_align_squeeze_topology[] = {
+	{ .name = "big", .devfn = PCI_DEVFN(0, 0),
+	  .bars = { { 0, BAR_MEM32, SZ_2M } } },
+	{ .name = "bridge", .devfn = PCI_DEVFN(4, 0), .bridge = true },
+	{ .name = "t0", .devfn = PCI_DEVFN(0, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, SZ_512K }, { 1, BAR_MEM32, SZ_256K },
+		    { 2, BAR_MEM32, SZ_128K }, { 3, BAR_MEM32, SZ_64K } } },
+	{ .name = "t1", .devfn = PCI_DEVFN(1, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, SZ_32K }, { 1, BAR_MEM32, SZ_16K },
+		    { 2, BAR_MEM32, SZ_8K }, { 3, BAR_MEM32, SZ_4K } } },
+	{ .name = "t2", .devfn = PCI_DEVFN(2, 0), .secondary = true,
+	  .bars = { { 0, BAR_MEM32, 32 }, { 1, BAR_MEM32, 32 },
+		    { 2, BAR_MEM32, 64 }, { 3, BAR_MEM32, 128 } } },
+};
+
+struct pci_align_squeeze_case {
+	const char *desc;
+	const char *param;
+	bool size_and_assign;
+};
+
+static const struct pci_align_squeeze_case pci_align_squeeze_cases[] = {
+	{ "off, size and assign", "off", true },
+	{ "all, size and assign", "all", true },
+	{ "16@all, size and assign", "16@all", true },
+	{ "all, realloc", "all", false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pci_align_squeeze, pci_align_squeeze_cases, desc);
+
+/*
+ * As stock, every device gets its BARs, also where bridges are sized
+ * without a realloc list (pci_bus_size_bridges(), as on MIPS, 32-bit ARM,
+ * LoongArch and in acpiphp): the BARs below the bridge fall back to their
+ * natural alignment rather than losing the window.
+ */
+static void pci_align_test_squeeze(struct kunit *test)
+{
+	const struct pci_align_squeeze_case *c = test->param_value;
+	struct pci_align_emu *emu;
+
+	if (TEST_PAGE > SZ_4K)
+		kunit_skip(test, "the window is sized for 4 KiB pages");
+
+	emu = emu_create(test, pci_align_squeeze_topology,
+			 ARRAY_SIZE(pci_align_squeeze_topology));
+	pci_align_set(test, c->param);
+	emu_scan(test, emu, 3 * SZ_1M);
+	emu_assign(emu, c->size_and_assign);
+
+	emu_check_bars(test, emu, NULL, 0);
+}
+
+struct pci_align_claim_case {
+	const char *desc;
+	const char *param;
+};
+
+/* The device entries name every emulated device: they have the same IDs */
+static const struct pci_align_claim_case pci_align_claim_cases[] = {
+	{ "all", "all" },
+	{ "20@all", "20@all" },
+	{ "device entry", TEST_DEV_ID },
+	{ "order@device entry", "12@" TEST_DEV_ID },
+};
+
+KUNIT_ARRAY_PARAM_DESC(pci_align_claim, pci_align_claim_cases, desc);
+
+/*
+ * An architecture that only claims what firmware assigned (sparc64) never
+ * assigns the BARs that realignment released: claiming them puts them back
+ * where firmware placed them, with their hardware size, and memory
+ * decoding comes back on.  No device loses a BAR.
+ */
+static void pci_align_test_claim_only(struct kunit *test)
+{
+	const struct pci_align_claim_case *c = test->param_value;
+	const struct emu_desc *d;
+	struct pci_align_emu *emu;
+	struct pci_dev *dev;
+	struct emu_func *f;
+	struct resource *r;
+
+	emu = emu_create(test, pci_align_decode_topology,
+			 ARRAY_SIZE(pci_align_decode_topology));
+	pci_align_set(test, c->param);
+	emu_scan(test, emu, SZ_64M);
+
+	f = emu_func(test, emu, "moved");
+	dev = emu_pci_dev(test, emu, f);
+	KUNIT_EXPECT_TRUE(test, pci_resource_n(dev, 0)->flags & IORESOURCE_UNSET);
+	KUNIT_EXPECT_FALSE(test, emu_get(f->cfg, PCI_COMMAND, 2) &
+			   PCI_COMMAND_MEMORY);
+	emu_reset_log(emu);
+
+	pci_lock_rescan_remove();
+	pci_bus_claim_resources(emu->bus);
+	pci_unlock_rescan_remove();
+
+	/* Every BAR claimed at the address firmware gave it */
+	emu_check_bars(test, emu, NULL, 0);
+	for (d = pci_align_decode_topology;
+	     d < pci_align_decode_topology + ARRAY_SIZE(pci_align_decode_topology);
+	     d++) {
+		r = pci_resource_n(emu_dev(test, emu, d->name), 0);
+		KUNIT_EXPECT_EQ_MSG(test, r->start, (resource_size_t)d->bars[0].addr,
+				    "%s %pR", d->name, r);
+	}
+	KUNIT_EXPECT_EQ(test, f->mem_on, 1);
+	KUNIT_EXPECT_TRUE(test, emu_get(f->cfg, PCI_COMMAND, 2) &
+			  PCI_COMMAND_MEMORY);
+}
+
+/*
+ * A BAR that can't be placed with its requested alignment goes back to the
+ * address firmware gave it, if that is free, before it is placed anywhere
+ * with its natural alignment: "moved" can't get a page of its own in an
+ * 8 KiB window whose pages start with BARs placed by firmware.
+ */
+static const struct emu_desc pci_align_fw_topology[] = {
+	{ .name = "page", .devfn = PCI_DEVFN(0, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, SZ_4K, TEST_WINDOW } } },
+	{ .name = "start", .devfn = PCI_DEVFN(1, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, 64, TEST_WINDOW + SZ_4K } } },
+	{ .name = "moved", .devfn = PCI_DEVFN(2, 0),
+	  .command = PCI_COMMAND_MEMORY,
+	  .bars = { { 0, BAR_MEM32, 32, TEST_WINDOW + SZ_4K + 0x100 } } },
+};
+
+static void pci_align_test_fw_addr(struct kunit *test)
+{
+	struct pci_align_emu *emu;
+	struct pci_dev *dev;
+	struct resource *r;
+
+	if (TEST_PAGE > SZ_4K)
+		kunit_skip(test, "the window is sized for 4 KiB pages");
+
+	emu = emu_create(test, pci_align_fw_topology,
+			 ARRAY_SIZE(pci_align_fw_topology));
+	pci_align_set(test, "all");
+	emu_scan(test, emu, SZ_8K);
+	dev = emu_dev(test, emu, "moved");
+	r = pci_resource_n(dev, 0);
+	KUNIT_EXPECT_TRUE(test, r->flags & IORESOURCE_UNSET);
+
+	pci_lock_rescan_remove();
+	emu_claim_placed(emu->bus);	/* "page" and "start" */
+	pci_assign_unassigned_bus_resources(emu->bus);
+	pci_unlock_rescan_remove();
+
+	emu_check_bars(test, emu, NULL, 0);
+	KUNIT_EXPECT_EQ(test, r->start, TEST_WINDOW + SZ_4K + 0x100);
+}
+
+/*
+ * A bridge window sized again after the BARs below it were released, as
+ * for a Resizable BAR (pci_do_resource_release_and_resize()): it only fits
+ * without the padding, and the BARs that can't keep their alignment fall
+ * back instead of failing the resize with -ENOSPC.
+ */
+static void pci_align_test_reassign_bridge(struct kunit *test)
+{
+	static const char * const below[] = { "t0", "t1", "t2" };
+	struct pci_dev *bridge, *dev;
+	struct list_head *pos, *n;
+	struct pci_align_emu *emu;
+	struct resource *r;
+	LIST_HEAD(saved);
+	unsigned int i, j;
+
+	if (TEST_PAGE > SZ_4K)
+		kunit_skip(test, "the window is sized for 4 KiB pages");
+
+	emu = emu_create(test, pci_align_squeeze_topology,
+			 ARRAY_SIZE(pci_align_squeeze_topology));
+	pci_align_set(test, "all");
+	emu_scan(test, emu, 3 * SZ_1M);
+	emu_assign(emu, false);
+	emu_check_bars(test, emu, NULL, 0);
+
+	bridge = emu_dev(test, emu, "bridge");
+	pci_lock_rescan_remove();
+	for (i = 0; i < ARRAY_SIZE(below); i++) {
+		dev = emu_dev(test, emu, below[i]);
+		pci_dev_for_each_resource(dev, r, j)
+			if (r->parent)
+				pci_release_resource(dev, j);
+	}
+	KUNIT_EXPECT_EQ(test, pci_reassign_bridge_resources(bridge,
+			bridge->resource[PCI_BRIDGE_MEM_WINDOW].flags, &saved), 0);
+	pci_unlock_rescan_remove();
+
+	/* The saved windows, struct pci_dev_resource, list first */
+	list_for_each_safe(pos, n, &saved) {
+		list_del(pos);
+		kfree(pos);
+	}
+	emu_check_bars(test, emu, NULL, 0);
+}
+
 static struct kunit_case pci_align_bus_test_cases[] = {
 	KUNIT_CASE_PARAM(pci_align_test_bus, pci_align_bus_gen_params),
 	KUNIT_CASE_PARAM(pci_align_test_bus_entry, pci_align_entry_gen_params),
 	KUNIT_CASE(pci_align_test_release),
 	KUNIT_CASE(pci_align_test_hotplug),
 	KUNIT_CASE_PARAM(pci_align_test_decode, pci_align_decode_gen_params),
+	KUNIT_CASE(pci_align_test_decode_fixed),
+	KUNIT_CASE(pci_align_test_decode_failed),
+	KUNIT_CASE(pci_align_test_decode_rollback),
+	KUNIT_CASE_PARAM(pci_align_test_squeeze, pci_align_squeeze_gen_params),
+	KUNIT_CASE_PARAM(pci_align_test_claim_only, pci_align_claim_gen_params),
+	KUNIT_CASE(pci_align_test_fw_addr),
+	KUNIT_CASE(pci_align_test_reassign_bridge),
 	{}
 };
 

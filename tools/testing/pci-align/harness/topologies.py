@@ -117,6 +117,49 @@ PSERIES = [
 ]
 TOPOLOGIES['pseries'] = PSERIES
 
+# malta (mips64el): the GT-64120's root bus is "pci", its memory window
+# 128 MiB [0x10000000-0x17ffffff]; Linux places every BAR and sizes the
+# bridge windows without a realloc list (arch/mips/pci/pci-legacy.c).
+# At most four pci-testdevs behind a bridge: MIPS puts each I/O BAR at
+# 0x000-0x0ff modulo 0x400, so a 4 KiB I/O window holds four 256-byte
+# I/O BARs.  i6300esb: one 16-byte memory BAR, no I/O, a driver.
+MALTA = [
+    'pci-bridge,id=br1,bus=pci,addr=5,chassis_nr=1,shpc=off,msi=off',
+    'pci-testdev,bus=br1,addr=1,membar=32',
+    'pci-testdev,bus=br1,addr=2,membar=64',
+    'pci-testdev,bus=br1,addr=3,membar=128',
+    'pci-testdev,bus=br1,addr=4,membar=1048576',
+    'i6300esb,bus=br1,addr=5',
+    'pci-testdev,bus=pci,addr=6,membar=32',
+    'pci-testdev,bus=pci,addr=7,membar=64',
+    'pci-testdev,bus=pci,addr=8,membar=256',
+    'i6300esb,bus=pci,addr=9',
+]
+TOPOLOGIES['malta'] = MALTA
+
+
+# malta-squeeze: the root window holds the bridge's windows only without
+# the padding.  Six VGA devices (one prefetchable BAR each, no MMIO BAR,
+# no ROM) fill 126 of the 128 MiB; behind the bridge eleven pci-testdevs
+# (prefetchable 64-bit BAR 2: 512, 256, 128, 64, 32, 16 KiB and five of
+# 32..256 bytes; BAR 0 4 KiB) and an i6300esb.  Without padding the
+# bridge needs a 1 MiB window and a 1 MiB 64-bit prefetchable one (1008
+# KiB + 512 bytes): they fill the 2 MiB left.  Padding the five small
+# BAR 2s to a page (1028 KiB) needs a 2 MiB prefetchable window, which
+# pci-legacy.c's sizing without a realloc list makes mandatory: it
+# cannot be placed, and the BARs below the bridge compete for the 1 MiB
+# non-prefetchable one.  The I/O window holds four of the eleven I/O BARs
+# with or without the parameter (see MALTA).
+MALTA_SQUEEZE = [
+    'VGA,bus=pci,addr=0x%x,vgamem_mb=%d,mmio=off,romfile=' % (0x10 + i, mb)
+    for i, mb in enumerate((64, 32, 16, 8, 4, 2))] + [
+    'pci-bridge,id=br1,bus=pci,addr=5,chassis_nr=1,shpc=off,msi=off'] + [
+    'pci-testdev,bus=br1,addr=0x%x,membar=%d' % (i + 1, size)
+    for i, size in enumerate((524288, 262144, 131072, 65536, 32768, 16384,
+                              32, 64, 128, 256, 32))] + [
+    'i6300esb,bus=br1,addr=0xc']
+TOPOLOGIES['malta-squeeze'] = MALTA_SQUEEZE
+
 
 def zpci(uid, dev):
     """an s390x zPCI function UID (= FID) holding DEV (-device value)"""

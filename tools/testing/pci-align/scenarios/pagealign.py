@@ -15,7 +15,7 @@ The Kconfig side (helpnewconfig, enable) is the step pagealign-kconfig.
 from harness.scenario import Boot
 
 NAME = 'pagealign'
-MSG = 'Aligning small memory BARs to pages by default'
+MSG = 'resource_alignment=all by default (CONFIG_PCI_PAGE_ALIGN_BARS)'
 
 BOOTS = [
     Boot('pab-all', 'arm64', append='pci=resource_alignment=all',

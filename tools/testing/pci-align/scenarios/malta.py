@@ -28,10 +28,19 @@ fit into the space left only without the padding of five small BARs):
   malta-squeeze-dev   pci=resource_alignment=0000:01:07.0 (one small BAR
                       padded: the window still fits)
 each against malta-squeeze-none: the same devices and drivers and every
-BAR still assigned.  Without a realloc list the padding is sized as
-mandatory, so the prefetchable window of -all and -pab cannot be placed
-where the unpadded one could.
+BAR still assigned; -all and -pab no shared 4 KiB page, and the kernel's
+statement that it sized the window again without the padding (SQUEEZED:
+without a realloc list the padding is sized as mandatory, and the padded
+prefetchable window cannot be placed where the unpadded one could; the
+series before that fallback lost 13 memory BARs below the bridge and the
+i6300esb's driver here).
+
+malta-order: Linux sizes every window on malta (no firmware-fixed one), so
+instead of platform.py's fallback warnings it proves that every BAR below
+1 MiB is 1 MiB-aligned.
 """
+
+from dataclasses import replace
 
 from harness import platform
 from harness.scenario import Boot
@@ -42,15 +51,26 @@ SQ_DEV = '0000:01:07.0'
 SQ_NONE = 'malta-squeeze-none'
 VS_SQ_NONE = {'same_devices': SQ_NONE, 'kept_assigned': SQ_NONE,
               'param_ok': True}
+SQUEEZED = 'no space with the requested BAR alignment, trying without'
 
-BOOTS = platform.boots('malta', 'malta', 'malta-pab', 'malta', DEV,
-                       order=20, assigns=True) + [
+
+def _order_aligned(b):
+    if not b.name.endswith('-order'):
+        return b
+    exp = {k: v for k, v in b.expect.items()
+           if k not in ('align_warnings', 'warn_re')}
+    return replace(b, expect=dict(exp, aligned=1 << 20))
+
+
+BOOTS = [_order_aligned(b) for b in platform.boots(
+    'malta', 'malta', 'malta-pab', 'malta', DEV, order=20, assigns=True)] + [
     Boot(SQ_NONE, 'malta', topology='malta-squeeze',
          expect={'shared_min': 1}),
     Boot('malta-squeeze-all', 'malta', topology='malta-squeeze',
-         append=platform.ALL, expect=dict(VS_SQ_NONE, shared=0)),
+         append=platform.ALL,
+         expect=dict(VS_SQ_NONE, shared=0, log=[SQUEEZED])),
     Boot('malta-squeeze-pab', 'malta-pab', topology='malta-squeeze',
-         expect=dict(VS_SQ_NONE, shared=0)),
+         expect=dict(VS_SQ_NONE, shared=0, log=[SQUEEZED])),
     Boot('malta-squeeze-dev', 'malta', topology='malta-squeeze',
          append='pci=resource_alignment=' + SQ_DEV,
          expect=dict(VS_SQ_NONE)),

@@ -58,6 +58,7 @@ def test_platform_boots_are_valid():
     for b in bs:
         assert not expect.unknown_keys(b.expect), b.name
         assert b.append.endswith('quiet')
-    assert bs[3].expect['aligned'] == 1 << 20
+    assert bs[3].expect['align_warnings'] == 1 << 20
+    assert bs[3].expect['warn_min'] == 0
     assert bs[1].expect['log_re'] == ['x+'] and 'log_re' not in bs[4].expect
     assert all(b.expect['same_devices'] == 'p-none' for b in bs[1:])

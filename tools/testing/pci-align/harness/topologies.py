@@ -170,10 +170,12 @@ def zpci(uid, dev):
 
 # s390x: every PCI function is a zPCI function whose BARs firmware (QEMU's
 # CLP) defines; with UID checking its domain is the UID: 0001:00:00.0 ...
-TOPOLOGIES['zpci'] = (zpci(1, 'pci-testdev,membar=32') +
-                      zpci(2, 'pci-testdev,membar=64') +
-                      zpci(3, 'virtio-rng-pci') +
-                      zpci(4, 'virtio-balloon-pci'))
+# qemu-system-s390x has no pci-testdev: virtio devices only (MSI-X BAR 1
+# 4 KiB, modern BAR 4 16 KiB; the non-transitional one has no I/O BAR 0).
+TOPOLOGIES['zpci'] = (zpci(1, 'virtio-rng-pci') +
+                      zpci(2, 'virtio-serial-pci') +
+                      zpci(3, 'virtio-rng-pci-non-transitional') +
+                      zpci(4, 'virtio-net-pci'))
 
 # The benchmark's shapes of N small-BAR pci-testdevs (BAR 0 4 KiB, BAR 1
 # 256 bytes I/O, BAR 2 of BAR2_SIZES in turn), topology "bench-SHAPE-N":

@@ -1000,21 +1000,24 @@ static void pci_align_clear_probe_only(void *unused)
 static void pci_align_test_probe_only(struct kunit *test)
 {
 	struct pci_align_emu *emu;
+	struct pci_dev *dev;
 	bool resize, all;
 	char *shown;
+	int ret;
 
 	pci_align_set(test, "all");
 	pci_add_flags(PCI_PROBE_ONLY);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-				pci_align_clear_probe_only, NULL), 0);
+	ret = kunit_add_action_or_reset(test, pci_align_clear_probe_only, NULL);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 
 	shown = pci_align_show(test);
 	KUNIT_EXPECT_STREQ(test, shown, "");
 	KUNIT_EXPECT_EQ(test, pci_align_store("12@all\n", 7), (ssize_t)-EOPNOTSUPP);
 
 	emu = emu_create(test, pci_align_fake_desc, 1);
-	KUNIT_EXPECT_EQ(test, pci_specified_resource_alignment(
-			pci_align_fake_dev(test, emu), &resize, &all), 0);
+	dev = pci_align_fake_dev(test, emu);
+	KUNIT_EXPECT_EQ(test, pci_specified_resource_alignment(dev, &resize, &all),
+			0);
 
 	pci_clear_flags(PCI_PROBE_ONLY);
 	KUNIT_EXPECT_STREQ(test, pci_align_show(test), "all");
@@ -2005,6 +2008,7 @@ static void pci_align_test_reassign_bridge(struct kunit *test)
 	struct list_head *pos, *n;
 	struct pci_align_emu *emu;
 	struct resource *r;
+	unsigned long type;
 	LIST_HEAD(saved);
 	unsigned int i, j;
 
@@ -2026,8 +2030,9 @@ static void pci_align_test_reassign_bridge(struct kunit *test)
 			if (r->parent)
 				pci_release_resource(dev, j);
 	}
-	KUNIT_EXPECT_EQ(test, pci_reassign_bridge_resources(bridge,
-			bridge->resource[PCI_BRIDGE_MEM_WINDOW].flags, &saved), 0);
+	type = bridge->resource[PCI_BRIDGE_MEM_WINDOW].flags;
+	KUNIT_EXPECT_EQ(test, pci_reassign_bridge_resources(bridge, type, &saved),
+			0);
 	pci_unlock_rescan_remove();
 
 	/* The saved windows, struct pci_dev_resource, list first */

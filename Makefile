@@ -2,20 +2,21 @@
 # the harness (tools/testing/pci-align/pcialign.py; its README.md is the
 # map).  Variables: TREE (kernel tree, default build/linux), KSRC (a
 # 6.12-based tree to use as the base), CHECK_SKIP / CHECK_ONLY (steps of
-# make check, comma-separated), FORCE=1 (make tree over unsaved work).
+# make check, comma-separated), CHECK_FULL=1 (make check is check-full),
+# FORCE=1 (make tree over unsaved work).
 
-export TREE KSRC CHECK_SKIP CHECK_ONLY FORCE
+export TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
 
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 
 .PHONY: help deps base tree save series checkpatch kernel image-path demo \
-	check kunit bench machines variants
+	check check-full bisect kunit bench machines variants
 
 help:
 	@$(PCIALIGN) --help
 
-deps base tree save series checkpatch kunit check demo bench machines \
-		variants:
+deps base tree save series checkpatch kunit check check-full bisect demo \
+		bench machines variants:
 	@$(PCIALIGN) $@
 
 # make kernel [VARIANT="arm64 arm64-pab ..."]: default, those of make check

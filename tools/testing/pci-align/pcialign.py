@@ -16,7 +16,12 @@
   kunit                    the KUnit suite (UML, x86_64), KTAP
   demo                     make the tree and the demo's kernels if missing,
                            then run the demo scenario
-  check                    everything, KTAP; last line "N passed, N failed"
+  check [--full]           everything, KTAP; last line "N passed, N failed"
+  check-full               check, plus the kernels and scenarios of the
+                           "full" tier and bisect (also: CHECK_FULL=1)
+  bisect [MACHINE...]      build the touched objects at every commit of
+                           the series, on every machine
+                           (harness/bisectable.py)
   bench [--check]          the benchmark (harness/bench.py)
 
 The Makefile's targets each run one of these.  See README.md beside this
@@ -31,8 +36,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (analyze, bench, check, initramfs, kbuild,  # noqa: E402
-                     ktap, kunit, paths, qemu, scenario, steps)
+from harness import (analyze, bench, bisectable, check,  # noqa: E402
+                     initramfs, kbuild, ktap, kunit, paths, qemu, scenario,
+                     steps)
 from harness.machines import MACHINES  # noqa: E402
 from harness.variants import VARIANTS, in_check, variant  # noqa: E402
 
@@ -121,6 +127,12 @@ def cmd_bench(args):
     return report(t)
 
 
+def cmd_bisect(args):
+    t = ktap.Test('bisect')
+    bisectable.run(t, args or None)
+    return report(t)
+
+
 def cmd_tables(what):
     if what == 'machines':
         for m in MACHINES.values():
@@ -133,7 +145,8 @@ def cmd_tables(what):
     else:
         for v in VARIANTS.values():
             print('%-15s %-7s %-6s %s  %s' % (
-                v.name, v.machine, 'check' if v.in_check else '-',
+                v.name, v.machine, {True: 'check', 'full': 'full'}.get(
+                    v.in_check, '-'),
                 os.path.relpath(v.image, paths.ROOT), v.what))
     return 0
 
@@ -161,7 +174,9 @@ def main(argv):
         'run': cmd_run,
         'kunit': cmd_kunit,
         'demo': cmd_demo,
-        'check': lambda a: check.main(),
+        'check': lambda a: check.main(full='--full' in a),
+        'check-full': lambda a: check.main(full=True),
+        'bisect': cmd_bisect,
         'bench': cmd_bench,
     }
     if cmd not in simple:

@@ -8,6 +8,16 @@ the whole document goes to build/check/check.ktap, and the last line is
 "N passed, N failed", counted from the document by kunit_parser
 (ktap.summary).  CHECK_SKIP="step,step": steps reported as skipped, not
 run.  CHECK_ONLY="step,...": run only these (the rest skipped).
+
+make check-full (plan(full=True): `pcialign.py check-full`, `check
+--full`, or CHECK_FULL=1) runs what make check runs plus what does not
+fit into CI's time: the kernels of the variants with in_check='full'
+(harness/variants.py), the scenarios of scenarios/__init__.py's FULL
+after those of ORDER (a FULL name without its module fails as such),
+"scenarios-listed" (every scenarios/*.py is in ORDER or FULL) and
+"bisect" (harness/bisectable.py: every commit of the series builds on
+every machine).  A variant or scenario moves between the tiers by one
+word.
 """
 
 import contextlib
@@ -16,18 +26,39 @@ import sys
 import time
 from functools import partial
 
-from . import bench, kunit, ktap, paths, scenario, steps
+from . import bench, bisectable, kunit, ktap, paths, scenario, steps
 from .variants import in_check
 
 
 def _scenario(name, test):
     import importlib
-    mod = importlib.import_module('scenarios.' + name)
+    try:
+        mod = importlib.import_module('scenarios.' + name)
+    except ModuleNotFoundError as e:
+        if e.name != 'scenarios.' + name:
+            raise
+        test.check(False, name, 'scenarios/%s.py does not exist (yet): '
+                   'listed in scenarios/__init__.py' % name)
+        return
     sub = scenario.run(mod)
     test.items.extend(sub.items)
 
 
-def plan():
+def scenarios_listed(test):
+    """check-full: every scenario file is in ORDER or FULL."""
+    import scenarios
+    here = os.path.dirname(scenarios.__file__)
+    files = sorted(f[:-3] for f in os.listdir(here)
+                   if f.endswith('.py') and f != '__init__.py')
+    listed = set(scenarios.ORDER) | set(scenarios.FULL)
+    for name in files:
+        test.check(name in listed, 'scenario %s listed' % name,
+                   '' if name in listed else 'scenarios/%s.py is in neither '
+                   'ORDER nor FULL of scenarios/__init__.py' % name)
+
+
+def plan(full=False):
+    """The steps of make check; FULL: of make check-full."""
     p = [('deps', steps.deps),
          ('base', lambda t: steps.shell(t, 'base', 'base.sh')),
          ('tree', lambda t: steps.single(t, 'tree', steps.overlay('tree'))),
@@ -36,13 +67,15 @@ def plan():
          ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
                                               'checkpatch.sh')),
          ('harness-tests', steps.pytest)]
-    p += [('kernel ' + v.name, partial(steps.kernel, v=v)) for v in in_check()]
+    p += [('kernel ' + v.name, partial(steps.kernel, v=v))
+          for v in in_check(full)]
     p += [('kunit', kunit.run),
           ('kselftest-build', steps.kselftest_build),
           ('kselftest-selfcheck', lambda t: steps.shell(
               t, 'kselftest-selfcheck', 'kselftest-selfcheck.sh'))]
-    from scenarios import ORDER
-    p += [(name, partial(_scenario, name)) for name in ORDER]
+    from scenarios import FULL, ORDER
+    p += [(name, partial(_scenario, name))
+          for name in ORDER + (FULL if full else ())]
     p += [('pagealign-kconfig', steps.pagealign_kconfig),
           ('bench', lambda t: bench.run(t, check_only=True)),
           ('sparse', lambda t: steps.shell(t, 'sparse', 'crossbuild.sh',
@@ -52,6 +85,9 @@ def plan():
                                                'powerpc', 'um')),
           ('qualitygate', lambda t: steps.shell(t, 'qualitygate',
                                                 'qualitygate.sh'))]
+    if full:
+        p += [('scenarios-listed', scenarios_listed),
+              ('bisect', bisectable.run)]
     return p
 
 
@@ -89,9 +125,10 @@ def _listed(var):
             if s.strip()}
 
 
-def main():
+def main(full=False):
     skip, only = _listed('CHECK_SKIP'), _listed('CHECK_ONLY')
-    p = plan()
+    full = full or os.environ.get('CHECK_FULL') == '1'
+    p = plan(full=True) if full else plan()
     os.makedirs(paths.CHECK, exist_ok=True)
     doc = ['KTAP version 1', '1..%d' % len(p)]
     tests = []

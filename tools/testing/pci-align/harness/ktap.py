@@ -78,7 +78,8 @@ class Test:
     @property
     def skipped(self):
         res = self.results()
-        return bool(res) and all(getattr(i, 'skip', None) is not None
+        return bool(res) and all(i.skipped if isinstance(i, Test) else
+                                 getattr(i, 'skip', None) is not None
                                  for i in res)
 
     def counts(self):

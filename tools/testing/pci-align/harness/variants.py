@@ -5,13 +5,14 @@ Every bootable machine has a default variant of its name.  A variant is
 a machine plus config fragments: allnoconfig +
 configs/common.config + the machine's fragment + the variant's own, in
 that order.  Its output directory is build/<name>; every image path the
-harness uses comes from Variant.image.  in_check: built by `make check`
-(the others are built on demand: `pcialign.py kernel NAME`).
+harness uses comes from Variant.image.  in_check, the tier: True = built
+by `make check`, 'full' = by `make check-full` only (what does not fit
+into CI's time), False = on demand only (`pcialign.py kernel NAME`).
 """
 
 import os
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Tuple, Union
 
 from . import paths
 from .machines import bootable, machine as _machine
@@ -22,7 +23,7 @@ class Variant:
     name: str
     machine: str
     fragments: Tuple[str, ...] = ()
-    in_check: bool = True
+    in_check: Union[bool, str] = True   # True, 'full' or False
     tree: str = ''              # another kernel tree ('' = paths.TREE)
     what: str = ''
 
@@ -56,32 +57,32 @@ VARIANTS.update({v.name: v for v in (
             what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
     Variant('arm64-64k', 'arm64', ('configs/arm64-64k.config',),
             what='64 KiB pages'),
-    Variant('ppc64', 'ppc64', in_check=False,
+    Variant('ppc64', 'ppc64', in_check='full',
             what='the series, default configuration (pseries, SLOF)'),
     Variant('ppc64-pab', 'ppc64', ('configs/page-align-bars.config',),
-            in_check=False, what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
-    Variant('s390x', 's390x', in_check=False,
+            in_check='full', what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
+    Variant('s390x', 's390x', in_check='full',
             what='the series, default configuration (zPCI)'),
     Variant('s390x-pab', 's390x', ('configs/page-align-bars.config',),
-            in_check=False, what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
-    Variant('sparc64', 'sparc64', in_check=False,
+            in_check='full', what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
+    Variant('sparc64', 'sparc64', in_check='full',
             what='the series, default configuration'),
     Variant('sparc64-pab', 'sparc64', ('configs/page-align-bars.config',),
-            in_check=False, what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
-    Variant('x86_64-ovmf', 'x86_64-ovmf', in_check=False,
+            in_check='full', what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
+    Variant('x86_64-ovmf', 'x86_64-ovmf', in_check='full',
             what='the series, ACPI + EFI (same .config as x86_64-pc)'),
     Variant('x86_64-ovmf-pab', 'x86_64-ovmf',
-            ('configs/page-align-bars.config',), in_check=False,
+            ('configs/page-align-bars.config',), in_check='full',
             what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
-    Variant('x86_64-pc', 'x86_64-pc', in_check=False,
+    Variant('x86_64-pc', 'x86_64-pc', in_check='full',
             what='the series, ACPI + EFI (same .config as x86_64-ovmf)'),
     Variant('x86_64-pc-pab', 'x86_64-pc',
-            ('configs/page-align-bars.config',), in_check=False,
+            ('configs/page-align-bars.config',), in_check='full',
             what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
-    Variant('malta', 'malta', in_check=False,
+    Variant('malta', 'malta', in_check='full',
             what='the series, default configuration'),
     Variant('malta-pab', 'malta', ('configs/page-align-bars.config',),
-            in_check=False, what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
+            in_check='full', what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
     Variant('x86_64-acpi', 'x86_64', ('configs/x86_64-acpi.config',),
             in_check=False, what='ACPI + MMCONFIG (SR-IOV on x86_64)'),
     Variant('unfixed-arm64', 'arm64', in_check=False,
@@ -93,9 +94,11 @@ VARIANTS.update({v.name: v for v in (
 )})
 
 
-def in_check():
-    """The variants `make check` builds, in table order."""
-    return [v for v in VARIANTS.values() if v.in_check]
+def in_check(full=False):
+    """The variants `make check` builds (in_check=True), with FULL also
+    those of `make check-full` (in_check='full'), in table order."""
+    tiers = (True, 'full') if full else (True,)
+    return [v for v in VARIANTS.values() if v.in_check in tiers]
 
 
 def variant(name):

@@ -96,3 +96,15 @@ def test_check_main_ends_with_the_summary(monkeypatch, capfd, tmp_path):
     assert 'ok 4 skipped # SKIP CHECK_SKIP' in out
     doc = open(os.path.join(str(tmp_path), 'check.ktap')).read().splitlines()
     assert doc == out[:-1]
+
+
+def test_nested_tests_are_not_skipped():
+    t = ktap.Test('bisect')
+    c = t.sub('01 commit')
+    c.check(True, 'x86_64')
+    c.check(False, 'arm64')
+    s = t.sub('02 commit')
+    s.skip('x86_64', 'why')
+    assert t.lines(1)[-1] == 'not ok 1 bisect'
+    assert not t.skipped and s.skipped
+    assert ktap.summary(ktap.document([t])) == (1, 1)

@@ -62,3 +62,15 @@ def test_platform_boots_are_valid():
     assert bs[3].expect['warn_min'] == 0
     assert bs[1].expect['log_re'] == ['x+'] and 'log_re' not in bs[4].expect
     assert all(b.expect['same_devices'] == 'p-none' for b in bs[1:])
+
+
+def test_tiers():
+    """in_check is a tier; make check's variants and scenarios are not
+    check-full's extra ones."""
+    for v in variants.VARIANTS.values():
+        assert v.in_check in (True, 'full', False), v.name
+    check = variants.in_check()
+    full = variants.in_check(full=True)
+    assert all(v.in_check is True for v in check)
+    assert set(check) < set(full) or check == full
+    assert not set(scenarios.ORDER) & set(scenarios.FULL)

@@ -118,7 +118,8 @@ MACHINES = {m.name: m for m in (
             image_path='vmlinux', defconfig='ppc64le_defconfig',
             packages=('gcc-powerpc64le-linux-gnu', 'libc6-dev-ppc64el-cross',
                       'qemu-system-ppc', 'qemu-system-data'),
-            qemu='qemu-system-ppc64', qemu_args=('-M', 'pseries'),
+            qemu='qemu-system-ppc64',
+            qemu_args=('-M', 'pseries', '-nodefaults', '-vga', 'none'),
             firmware='slof', console='hvc0', page_size=65536,
             notes='SLOF assigns the BARs; QEMU\'s /chosen clears '
                   'PCI_PROBE_ONLY (linux,pci-probe-only = 0); the guest '

@@ -25,12 +25,18 @@ adds it.  Going from one commit to the next, make rebuilds what the
 commit changed; ccache (CC and HOSTCC) makes the rebuilds after the
 worktree is created again cheap.
 
-An object the configuration does not compile ("No rule to make target")
-is reported as such, not built; a touched file that does not exist yet
-at a commit is left out.  The make output of every build is in
+Which objects a configuration compiles is read from the Makefiles
+(kbuild's obj-<cond>, composite and $(var-y) lists, and the listing of
+each directory in its parent or the arch Makefile) against .config, at
+each commit: `make dir/x.o` alone would compile any x.c of a directory
+that is built, option or not.  Conditionals (ifdef, ifeq) are not
+evaluated: such an object counts as compiled.  The others are reported
+as not compiled, not built; a touched file that does not exist yet at a
+commit is left out.  The make output of every build is in
 build/bisect/bisect.log.
 """
 
+import fcntl
 import os
 import re
 import shutil
@@ -75,6 +81,81 @@ def base_commit(tree):
     return roots[0]
 
 
+# obj-y, obj-$(CONFIG_X), foo-objs, lib-y, ... [:+]= words
+ASSIGN_RE = re.compile(r'^\s*([\w.-]+?)-'
+                       r'(\$\((CONFIG_\w+)\)|y|m|objs|\$\([^)]*\))'
+                       r'\s*[:+]?=(.*)$')
+
+
+class Kbuild:
+    """What a configuration compiles, read from the Makefiles of a
+    source tree (see the docstring)."""
+
+    def __init__(self, src, config, srcarch):
+        self.src, self.srcarch = src, srcarch
+        self.config = dict(re.findall(r'^(CONFIG_\w+)=(.*)$', config, re.M))
+        self.lines = {}
+
+    def assignments(self, path, names=('Kbuild', 'Makefile')):
+        """[(lhs, condition true, words)] of a directory's Kbuild, else
+        its Makefile."""
+        if (path, names) not in self.lines:
+            text = ''
+            for name in names:
+                f = os.path.join(self.src, path, name) if path else \
+                    os.path.join(self.src, name)
+                if os.path.isfile(f):
+                    text = open(f, errors='replace').read()
+                    break
+            text = text.replace('\\\n', ' ')
+            out = []
+            for line in text.splitlines():
+                m = ASSIGN_RE.match(line)
+                if not m:
+                    continue
+                cond = m.group(3)
+                on = self.config.get(cond) in ('y', 'm') if cond else True
+                out.append((m.group(1), on, m.group(4).split()))
+            self.lines[path, names] = out
+        return self.lines[path, names]
+
+    def dir_built(self, d, seen=()):
+        if '/' not in d or d == 'arch/' + self.srcarch:
+            return True
+        if d in seen:
+            return False
+        parent, base = os.path.split(d)
+        for lhs, on, words in self.assignments(parent):
+            if on and base + '/' in words and lhs in ('obj', 'lib') and \
+                    self.dir_built(parent, seen + (d,)):
+                return True
+        if d.startswith('arch/%s/' % self.srcarch):
+            # core-y, drivers-$(CONFIG_PCI), libs-y of the arch Makefile
+            for lhs, on, words in self.assignments('arch/' + self.srcarch,
+                                                   ('Makefile',)):
+                if on and d + '/' in words:
+                    return True
+        return False
+
+    def compiled(self, obj):
+        d, name = os.path.split(obj)
+        return self._word(d, name, ())
+
+    def _word(self, d, word, seen):
+        if word in seen:
+            return False
+        for lhs, on, words in self.assignments(d):
+            if not on or word not in words:
+                continue
+            if lhs in ('obj', 'lib'):
+                if self.dir_built(d):
+                    return True
+            elif self._word(d, '$(%s-y)' % lhs, seen + (word,)) or \
+                    self._word(d, lhs + '.o', seen + (word,)):
+                return True
+        return False
+
+
 def candidates(tree, base, head, srcarch):
     """The .o of every .c file base..HEAD touches that belongs to
     SRCARCH (crossbuild.sh's filter)."""
@@ -93,7 +174,7 @@ class Build:
         self.machines = [mach.name]
         self.out = os.path.join(WORK, mach.name)
         self.seed = os.path.join(self.out, 'pci-align-bisect.seed')
-        self.compiled = {}          # object -> the config compiles it
+        self.compiled = {}          # object -> False: not compiled
         self.error = ''             # configuration failed: why
 
     @staticmethod
@@ -131,32 +212,47 @@ class Build:
         shutil.copy(cfg, self.seed)
         return True
 
-    def sync(self, log, objs):
+    def sync(self, log):
         """The seed again, resolved by this commit's Kconfig."""
         shutil.copy(self.seed, os.path.join(self.out, '.config'))
         rc, out = self.make(log, 'olddefconfig')
         if rc:
             self.error = 'olddefconfig failed: %s' % out.strip()[-300:]
             return False
-        # what is compiled may change; an object left from another
-        # configuration would be "Nothing to be done", not "No rule"
-        self.compiled = {}
-        for o in objs:
-            with_out = os.path.join(self.out, o)
-            if os.path.exists(with_out):
-                os.unlink(with_out)
         return True
 
     def build(self, log, objs):
         """Build OBJS (those existing at this commit); returns (ok,
-        built, not compiled, warnings, errors)."""
+        built, not compiled, warnings, errors).  The objects under arch/
+        are built by a make of their own, one job: a directory that the
+        arch Makefile lists itself (x86: drivers-y += arch/x86/pci/) is
+        also reached through arch/<srcarch>/, and two jobs would build
+        the same object at once (a lost .d, a torn .cmd)."""
+        ok, built, warnings, errors = True, [], [], []
+        with open(os.path.join(self.out, '.config')) as f:
+            kb = Kbuild(SRC, f.read(), self.mach.srcarch)
+        # at this commit, with this configuration
+        self.compiled = {o: None if kb.compiled(o) else False for o in objs}
+        arch = [o for o in objs if o.startswith('arch/')]
+        for group, jobs in ((arch, '-j1'),
+                            ([o for o in objs if o not in arch],
+                             kbuild.jobs())):
+            g = self._make(log, group, jobs)
+            ok &= g[0]
+            built += g[1]
+            warnings += g[2]
+            errors += g[3]
+        nots = [o for o in objs if self.compiled.get(o) is False]
+        return ok, built, nots, warnings, errors
+
+    def _make(self, log, objs, jobs):
         targets = [o for o in objs if self.compiled.get(o) is not False]
         out = ''
         rc = 0
         for _ in range(2):
             if not targets:
                 break
-            rc, out = self.make(log, '-k', kbuild.jobs(), *targets)
+            rc, out = self.make(log, '-k', jobs, *targets)
             norule = set(NORULE_RE.findall(out)) & set(targets)
             for o in norule:
                 self.compiled[o] = False
@@ -173,8 +269,7 @@ class Build:
                   not NORULE_RE.search(x)]
         if rc and not errors:
             errors = lines[-20:] or ['make: exit status %d' % rc]
-        nots = [o for o in objs if self.compiled.get(o) is False]
-        return rc == 0, targets, nots, warnings, errors
+        return rc == 0, targets, warnings, errors
 
 
 def builds(names=None):
@@ -236,17 +331,25 @@ def run(test, names=None, tree=None):
                   base[:12], head[:12], sum(len(b.machines) for b in bs),
                   len(bs)))
     os.makedirs(WORK, exist_ok=True)
-    remove_worktree(tree)
-    t0 = time.monotonic()
-    git(tree, 'worktree', 'add', '--detach', SRC, commits[0])
-    test.note('worktree %s at %s: %.0f s' % (
-        os.path.relpath(SRC, paths.ROOT), commits[0][:12],
-        time.monotonic() - t0))
+    lock = open(os.path.join(WORK, '.lock'), 'w')
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        test.check(False, 'bisect', 'another bisect is running (it holds '
+                   'build/bisect/.lock)')
+        return
+    try:
+        remove_worktree(tree)
+        t0 = time.monotonic()
+        git(tree, 'worktree', 'add', '--detach', SRC, commits[0])
+        test.note('worktree %s at %s: %.0f s' % (
+            os.path.relpath(SRC, paths.ROOT), commits[0][:12],
+            time.monotonic() - t0))
         with open(LOG, 'w') as log:
             _commits(test, bs, tree, base, commits, log)
     finally:
         remove_worktree(tree)
+        lock.close()
     test.note('bisect: %d commits x %d machines: %.0f s' % (
         len(commits), sum(len(b.machines) for b in bs),
         time.monotonic() - start))
@@ -271,8 +374,10 @@ def _commits(test, bs, tree, base, commits, log):
         info('bisect %d/%d %s %s' % (n, len(commits), c[:12], subject))
         log.write('\n=== %d/%d %s %s\n' % (n, len(commits), c[:12],
                                           subject))
+        t0 = time.monotonic()
         for b in bs:
             _one(t, b, objs[id(b)], kconfig, log)
+        t.note('%s: %.0f s' % (c[:12], time.monotonic() - t0))
         prev = c
 
 
@@ -280,7 +385,7 @@ def _one(t, b, objs, kconfig, log):
     step = time.monotonic()
     others = ', '.join(b.machines[1:])
     if not b.error and kconfig:
-        b.sync(log, objs)
+        b.sync(log)
     if b.error:
         for name in b.machines:
             t.check(False, name, b.error)
@@ -288,10 +393,10 @@ def _one(t, b, objs, kconfig, log):
     present = [o for o in objs if os.path.isfile(
         os.path.join(SRC, o[:-2] + '.c'))]
     ok, built, nots, warnings, errors = b.build(log, present)
-    lines = ['%s (%s%s): %d objects built in %.0f s: %s' % (
+    lines = ['%s (%s%s): %d objects %s in %.0f s: %s' % (
         b.mach.name, b.mach.defconfig, ', also ' + others if others else '',
-        len(built), time.monotonic() - step,
-        ' '.join(built) or '-')]
+        len(built), 'built' if ok else 'NOT built',
+        time.monotonic() - step, ' '.join(built) or '-')]
     if nots:
         lines.append('  not compiled by this configuration: ' +
                      ' '.join(nots))

@@ -286,6 +286,28 @@ static void restore_command(int fd, const char *bdf, uint16_t cmd)
 	       cmd, now);
 }
 
+/*
+ * The BARs of a config header type: 6 and the ROM at PCI_ROM_ADDRESS for a
+ * device, 2 and PCI_ROM_ADDRESS1 for a bridge.  -1 for other headers
+ * (CardBus).
+ */
+static int header_bars(uint8_t htype, unsigned int *nbars,
+		       unsigned int *rom_off)
+{
+	switch (htype & 0x7f) {
+	case 0:
+		*nbars = 6;
+		*rom_off = PCI_ROM_ADDRESS;
+		return 0;
+	case 1:
+		*nbars = 2;
+		*rom_off = PCI_ROM_ADDRESS1;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* Fill hw[0..6] (BARs 0-5 and ROM) by sizing through config space */
 static void size_device(const char *dir, const char *bdf, struct hwbar *hw)
 {
@@ -303,18 +325,8 @@ static void size_device(const char *dir, const char *bdf, struct hwbar *hw)
 	    cfg_read(fd, PCI_COMMAND, &cmd, 2))
 		goto out;
 
-	switch (htype & 0x7f) {
-	case 0:
-		nbars = 6;
-		rom_off = PCI_ROM_ADDRESS;
-		break;
-	case 1:
-		nbars = 2;
-		rom_off = PCI_ROM_ADDRESS1;
-		break;
-	default:
+	if (header_bars(htype, &nbars, &rom_off))
 		goto out;
-	}
 
 	off_cmd = cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
 	if (cfg_write(fd, PCI_COMMAND, &off_cmd, 2))
@@ -618,18 +630,8 @@ static void decode_device(const char *bdf)
 		return;
 	}
 	printf("PCIDEC %s cmd 0x%04x hdr 0x%x\n", bdf, cmd, htype);
-	switch (htype & 0x7f) {
-	case 0:
-		nbars = 6;
-		rom_off = PCI_ROM_ADDRESS;
-		break;
-	case 1:
-		nbars = 2;
-		rom_off = PCI_ROM_ADDRESS1;
-		break;
-	default:
+	if (header_bars(htype, &nbars, &rom_off))
 		goto out;		/* CardBus: no BARs of ours */
-	}
 
 	/* The registers as found, before sizing */
 	memset(hw, 0, sizeof(hw));

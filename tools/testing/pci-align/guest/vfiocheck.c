@@ -31,6 +31,16 @@
  *	to a page) succeeded; the first 32-bit word is then read through the
  *	mapping (informational) and the mapping is removed again.  mmap() is
  *	attempted for mmap=0 BARs as well; it is expected to fail there.
+ *   VFIO-ACCESS <bdf> <bar> size=<hex> reads=<n> mmap_ns=<ns|-> pread_ns=<ns|->
+ *	for every memory BAR smaller than a page (the small BARs): the
+ *	median time of one 32-bit read of offset 0, through the mmap() of
+ *	the region when it can be mapped (mmap_ns, else "-"), and through
+ *	pread() of the device fd at the region's offset (pread_ns: the
+ *	access vfio-pci traps and does itself), in ns per access with one
+ *	decimal.  <n> reads each, timed in batches of ACCESS_BATCH with
+ *	clock_gettime(CLOCK_MONOTONIC); the median is taken over the
+ *	batches.  <n> is the kernel command line word pcialign.vfioreads=<n>
+ *	(default DEFAULT_READS; 0: no VFIO-ACCESS lines).
  *   VFIO-ERR <bdf> <step>: <errno text>
  *	a step failed (counted in errors=)
  *   VFIO-SUMMARY devices=<n> bars=<n> mmap=<n> nommap=<n> errors=<n>
@@ -50,6 +60,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -62,8 +73,12 @@
 #define TESTDEV_VENDOR		0x1b36
 #define TESTDEV_DEVICE		0x0005
 #define MAX_DEVS		256
+#define ACCESS_BATCH		8
+#define DEFAULT_READS		400
+#define MAX_READS		1000000
 
 static int n_devices, n_bars, n_mmap, n_nommap, n_errors;
+static long n_reads = DEFAULT_READS;
 static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t bus_armed;
 
@@ -189,6 +204,113 @@ static int read_reg(const void *p, uint32_t *val)
 	return 0;
 }
 
+/* pcialign.vfioreads=<n> from /proc/cmdline, else DEFAULT_READS */
+static long reads_from_cmdline(void)
+{
+	static const char key[] = "pcialign.vfioreads=";
+	char buf[4096], *p;
+	ssize_t n;
+	long v;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return DEFAULT_READS;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return DEFAULT_READS;
+	buf[n] = '\0';
+	for (p = strstr(buf, key); p; p = strstr(p + 1, key)) {
+		if (p != buf && p[-1] != ' ')
+			continue;
+		v = strtol(p + sizeof(key) - 1, NULL, 10);
+		return v < 0 ? 0 : v > MAX_READS ? MAX_READS : v;
+	}
+	return DEFAULT_READS;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of @n batch times, in ns per access, into @buf ("-" if none) */
+static void median_ns(uint64_t *t, long n, char *buf, size_t len)
+{
+	uint64_t m;
+
+	if (n <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	qsort(t, n, sizeof(*t), cmp_u64);
+	m = n & 1 ? 2 * t[n / 2] : t[n / 2 - 1] + t[n / 2];
+	/* m is twice the median batch time */
+	snprintf(buf, len, "%.1f", m / (2.0 * ACCESS_BATCH));
+}
+
+/*
+ * Time n_reads 32-bit reads of offset 0 of BAR @bar: through @map (NULL:
+ * not mapped) and through pread() of @dev at @offset; the VFIO-ACCESS
+ * line into @line.
+ */
+static void time_bar(const char *bdf, int dev, int bar, unsigned long long size,
+		     const volatile uint32_t *map, uint64_t offset,
+		     char *line, size_t len)
+{
+	long batches = (n_reads + ACCESS_BATCH - 1) / ACCESS_BATCH, i, nb;
+	char mmap_ns[32], pread_ns[32];
+	uint64_t *t, t0;
+	uint32_t val;
+	int k;
+
+	t = calloc(batches ? batches : 1, sizeof(*t));
+	if (!t) {
+		err(bdf, "VFIO-ACCESS calloc", ENOMEM);
+		return;
+	}
+	nb = 0;
+	if (map) {
+		for (i = 0; i < batches; i++) {
+			t0 = now_ns();
+			for (k = 0; k < ACCESS_BATCH; k++)
+				val = map[0];
+			t[nb++] = now_ns() - t0;
+		}
+	}
+	(void)val;
+	median_ns(t, nb, mmap_ns, sizeof(mmap_ns));
+	nb = 0;
+	for (i = 0; i < batches; i++) {
+		t0 = now_ns();
+		for (k = 0; k < ACCESS_BATCH; k++)
+			if (pread(dev, &val, sizeof(val), offset) != sizeof(val))
+				break;
+		if (k < ACCESS_BATCH) {
+			err(bdf, "VFIO-ACCESS pread", errno ? errno : EIO);
+			nb = 0;
+			break;
+		}
+		t[nb++] = now_ns() - t0;
+	}
+	median_ns(t, nb, pread_ns, sizeof(pread_ns));
+	free(t);
+	snprintf(line, len,
+		 "VFIO-ACCESS %s %d size=0x%llx reads=%ld mmap_ns=%s pread_ns=%s\n",
+		 bdf, bar, size, batches * ACCESS_BATCH, mmap_ns, pread_ns);
+}
+
 static void check_bar(const char *bdf, int dev, int bar, long page)
 {
 	struct vfio_region_info info = {
@@ -196,8 +318,8 @@ static void check_bar(const char *bdf, int dev, int bar, long page)
 		.index = VFIO_PCI_BAR0_REGION_INDEX + bar,
 	};
 	unsigned long long start, size;
-	char extra[160] = "";
-	int mmap_flag, mmap_ok = 0;
+	char extra[160] = "", access[192] = "";
+	int mmap_flag, mmap_ok = 0, timed = 0;
 	size_t len;
 	void *p;
 
@@ -233,6 +355,12 @@ static void check_bar(const char *bdf, int dev, int bar, long page)
 			snprintf(extra, sizeof(extra), " read=fault");
 		else
 			snprintf(extra, sizeof(extra), " read=0x%x", val);
+		if (!strstr(extra, "fault") && size < (unsigned long long)page &&
+		    n_reads > 0) {
+			time_bar(bdf, dev, bar, size, p, info.offset,
+				 access, sizeof(access));
+			timed = 1;
+		}
 		munmap(p, len);
 		if (!mmap_flag) {
 			strncat(extra, " unexpected mmap",
@@ -245,6 +373,10 @@ static void check_bar(const char *bdf, int dev, int bar, long page)
 			 " region_size=0x%llx", (unsigned long long)info.size);
 	printf("VFIO-BAR %s %d size=0x%llx start=0x%llx mmap=%d mmap_ok=%d%s\n",
 	       bdf, bar, size, start, mmap_flag, mmap_ok, extra);
+	if (!timed && size < (unsigned long long)page && n_reads > 0)
+		time_bar(bdf, dev, bar, size, NULL, info.offset, access,
+			 sizeof(access));
+	fputs(access, stdout);
 }
 
 static void check_device(const char *bdf, long page)
@@ -331,6 +463,7 @@ int main(int argc, char **argv)
 	DIR *d;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	n_reads = reads_from_cmdline();
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 

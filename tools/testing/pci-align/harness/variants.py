@@ -86,6 +86,15 @@ VARIANTS.update({v.name: v for v in (
             in_check='full', what='CONFIG_PCI_PAGE_ALIGN_BARS=y'),
     Variant('x86_64-acpi', 'x86_64', ('configs/x86_64-acpi.config',),
             in_check=False, what='ACPI + MMCONFIG (SR-IOV on x86_64)'),
+    # KASAN, UBSAN, lockdep, kmemleak, debug objects (scenarios debug, race)
+    Variant('arm64-debug', 'arm64', ('configs/debug.config',),
+            in_check='full', what='KASAN, UBSAN, lockdep, kmemleak, ODEBUG'),
+    # negative control of the debug checks: the series plus a leak, an
+    # ABBA lock order and a shift by 64 (negative/detectors.patch)
+    Variant('broken-arm64-debug', 'arm64', ('configs/debug.config',),
+            in_check=False, tree='build/linux-broken',
+            what='negative control: detectors.patch (leak, lock order, '
+            'shift)'),
     Variant('unfixed-arm64', 'arm64', in_check=False,
             tree='build/linux-unfixed',
             what='negative control: the series without the min_mem_align fix'),

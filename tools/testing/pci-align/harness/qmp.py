@@ -7,6 +7,9 @@ text ("Error: ..."), which counts as an error, as does a QMP error reply.
 qemu.py writes one line per command to the boot's LOG.host:
 
   HOST <seconds> ok|error <command> [-> <HMP output or QMP error>]
+
+Events that arrive meanwhile are kept (Qmp.events); wait_event() waits
+for one, e.g. DEVICE_DELETED of a device_del.
 """
 
 import json
@@ -28,6 +31,7 @@ class Qmp:
                     raise
                 time.sleep(0.05)
         self.buf = b''
+        self.events = []
         self.recv()                     # greeting
         self.call({'execute': 'qmp_capabilities'})
 
@@ -57,4 +61,31 @@ class Qmp:
         while True:
             msg = self.recv()
             if 'return' in msg or 'error' in msg:
-                return msg              # events are skipped
+                return msg
+            if 'event' in msg:
+                self.events.append(msg)
+
+    def wait_event(self, name, device=None, timeout=30.0):
+        """The first event NAME (with data.device DEVICE) received, waiting
+        at most TIMEOUT seconds; None if none came"""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e.get('event') == name and (
+                        device is None or
+                        e.get('data', {}).get('device') == device):
+                    return self.events.pop(i)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(min(left, 1.0))
+            try:
+                msg = self.recv()
+            except socket.timeout:
+                continue
+            except (OSError, ValueError):
+                return None
+            finally:
+                self.sock.settimeout(10.0)
+            if 'event' in msg:
+                self.events.append(msg)

@@ -37,6 +37,11 @@ class Boot:
     extras: Tuple = ()
     optional: bool = False              # skip, not fail, without kernel
     analyze: bool = True                # False: only the boot check
+    timeout: Optional[int] = None       # seconds (default qemu.TIMEOUT)
+    # HMP commands cycled from PCIALIGN-READY to PCIALIGN-HOST-STOP, at
+    # most host_loop_max times (qemu.boot())
+    host_loop: Tuple[str, ...] = ()
+    host_loop_max: int = 50
 
 
 def _extras(boot, mach):
@@ -70,7 +75,9 @@ def run_boot(test, scenario, boot, runs):
         test.check(False, '%s boot' % boot.name, 'initramfs: %s' % e)
         return
     ended, secs = qemu.boot(v, boot.topology, boot.append, log, initrd,
-                            on_ready=boot.on_ready)
+                            on_ready=boot.on_ready, timeout=boot.timeout,
+                            host_loop=boot.host_loop,
+                            host_loop_max=boot.host_loop_max)
     test.note('BOOT-TIME %s %.1fs' % (boot.name, secs))
     if not ended:
         with open(log, errors='replace') as f:
@@ -103,8 +110,14 @@ def negative(module, kernels, only=None):
     """The negative control: MODULE's boots on other kernels (KERNELS:
     {variant: variant}, e.g. the series without a fix).  The checks are
     only shown; one result says whether at least one boot shows what the
-    fix is for: shared pages or unassigned BARs."""
+    fix is for: shared pages or unassigned BARs, or what the module's
+    negative_shows(run) -> (ok, text) says (scenarios/debug.py: the
+    detectors' reports)."""
     from dataclasses import replace
+    shows = getattr(module, 'negative_shows', None)
+    what = ('the reports of %s' % ' '.join(getattr(module, 'DETECTORS',
+                                                   ()))) if shows \
+        else 'shared_pages>0 or unassigned>0'
     test = ktap.Test(module.NAME + '-negative')
     info = ktap.Test('info')
     runs, bad, seen = {}, [], 0
@@ -115,16 +128,21 @@ def negative(module, kernels, only=None):
         run_boot(info, module.NAME + '-negative', b, runs)
         if b.name in runs:
             seen += 1
-            v = analyze.Verdict(analyze.Run(runs[b.name].path,
-                                            b.expect.get('report', 'boot')))
+            run = analyze.Run(runs[b.name].path,
+                              b.expect.get('report', 'boot'))
+            v = analyze.Verdict(run)
             test.note(v.line(b.name))
-            if v.shared or v.unassigned:
+            if shows:
+                ok, text = shows(run)
+                test.note('%s: %s' % (b.name, text))
+                if ok:
+                    bad.append(b.name)
+            elif v.shared or v.unassigned:
                 bad.append(b.name)
     for r in info.results():
         test.note('info: %s %s' % ('ok' if r.ok else 'not ok', r.name))
-    test.check(bool(bad), 'negative-control %d of %d boot(s) with '
-               'shared_pages>0 or unassigned>0: %s' % (len(bad), seen,
-                                                      ' '.join(bad)))
+    test.check(bool(bad), 'negative-control %d of %d boot(s) with %s: %s' % (
+        len(bad), seen, what, ' '.join(bad)))
     return test
 
 

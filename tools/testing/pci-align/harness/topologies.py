@@ -68,6 +68,19 @@ TOPOLOGIES = {
         'pci-testdev,bus=rp3,addr=0.0,multifunction=on,membar=32',
         'pci-testdev,bus=rp3,addr=0.1,membar=64',
     ],
+    # scenarios/race.py: seed plus an empty hotplug root port rp1
+    # (00:06.0, the host hot-adds and removes a device there) and a
+    # trailing root port rp2 (00:07.0, removed and rescanned by the guest;
+    # on arm64 only a trailing bridge comes back as it was) with four
+    # small-BAR pci-testdevs
+    'race': SEED + [
+        'pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0,addr=6',
+        'pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0,addr=7',
+        'pci-testdev,bus=rp2,addr=0.0,multifunction=on,membar=32',
+        'pci-testdev,bus=rp2,addr=0.1,membar=64',
+        'pci-testdev,bus=rp2,addr=0.2,membar=128',
+        'pci-testdev,bus=rp2,addr=0.3,membar=32',
+    ],
     # small plus an NVMe controller with SR-IOV (2 VFs at most) behind root
     # port rp9 (00:03.0 on arm64 virt); its VFs are 01:00.1 and 01:00.2
     # (VF offset 1, stride 1).  QEMU 7.2 wants an nvme-subsys, and

@@ -12,4 +12,5 @@ ORDER = ('demo', 'badinput', 'extra', 'realloc', 'pagealign', 'sriov',
 # make check-full only (after ORDER): the scenarios of the machines whose
 # boots do not fit into CI's time; a scenario moves to ORDER by moving
 # its name
-FULL = ('x86_64_ovmf', 'x86_64_pc', 's390x', 'malta', 'ppc64')
+FULL = ('x86_64_ovmf', 'x86_64_pc', 's390x', 'malta', 'ppc64', 'debug',
+        'race')

@@ -3,7 +3,8 @@
 
 It knows the guest's report lines (guest/, PCIBAR, PCIIO, PCICMD, PCIVF,
 PCIDRV, SRIOV-*, SYSFS, HOTPLUG, RESCAN, VFIO-*, PCIALIGN-RUN-*, the decode
-section PCIENABLE/PCIDECODE-*/PCIDEC) and the kernel's messages,
+section PCIENABLE/PCIDECODE-*/PCIDEC, the debug sections PCIALIGN-KMEMLEAK-*
+and PCIALIGN-KLOGWARN-*, RACE lines) and the kernel's messages,
 and no scenario: what a boot must show is in scenarios/, checked by
 expect.py.
 
@@ -76,6 +77,24 @@ SRIOV_CTRL_VFE_MSE = 0x9
 BAD_RE = re.compile(r'(Oops|BUG:|WARNING:|Kernel panic|Unable to handle|'
                     r'Call trace:|general protection fault)')
 
+# The debug kernel's reports (debug_reports()): one header line each
+DEBUG_RES = (
+    ('kasan', re.compile(r'\bKASAN: ')),
+    ('ubsan', re.compile(r'\bUBSAN: ')),
+    ('lockdep', re.compile(
+        r'possible circular locking|possible recursive locking|'
+        r'inconsistent lock state|lock held when returning|'
+        r'suspicious RCU usage|bad unlock balance|held lock freed|'
+        r'lock held at task exit|DEBUG_LOCKS_WARN_ON')),
+    ('atomic-sleep', re.compile(
+        r'BUG: sleeping function called from invalid context|'
+        r'BUG: scheduling while atomic')),
+    ('bug', re.compile(r'\bBUG: ')),
+    ('warning', re.compile(r'\bWARNING: ')),
+    ('odebug', re.compile(r'\bODEBUG: ')),
+)
+DEBUG_KINDS = tuple(k for k, _ in DEBUG_RES) + ('kmemleak',)
+
 
 class Bar:
     def __init__(self, bdf, idx, start, end, flags, hwsize, ids):
@@ -138,6 +157,11 @@ class Run:
         self.runs = {}              # program: (output lines, rc or None)
         self.vfio = []              # VFIO-* lines
         self.sysfs_value = None     # PCIALIGN-RESOURCE-ALIGNMENT [value]
+        # guest/init/debug.c: None if the guest printed no such section
+        self.kmemleak = None        # {'lines', 'objects', 'ms', 'ended'}
+        self.klogwarn = None        # {'lines': [(level, text)], 'n', 'lost',
+        #                              'ended', 'killed'}
+        self.race = {}              # RACE <what> key=value ...
         self.parse()
         self.bars = self.reports.get(report, [])
         self.cmd = self.cmds.get(report, {})
@@ -168,6 +192,8 @@ class Run:
                 continue
             if prog:
                 self.runs[prog][0].append(line)
+            if self.parse_debug(line):
+                continue
             if line == 'PCIALIGN-DMESG-BEGIN':
                 in_dmesg = True
                 continue
@@ -232,6 +258,58 @@ class Run:
                 self.vfs[cur][f[1]] = (f[2], int(f[3]))
             elif f[0].startswith('SRIOV'):
                 self.parse_sriov(f)
+            elif f[0] == 'RACE' and len(f) >= 2:
+                self.race[f[1]] = dict(
+                    [kv.split('=', 1) for kv in f[2:] if '=' in kv],
+                    words=f[2:])
+
+    def parse_debug(self, line):
+        """The sections of guest/init/debug.c; True if LINE is theirs"""
+        f = line.split()
+        tag = f[0] if f else ''
+        if tag == 'PCIALIGN-KMEMLEAK-BEGIN':
+            self.kmemleak = {'lines': [], 'objects': 0, 'ms': None,
+                             'ended': False}
+        elif tag == 'PCIALIGN-KMEMLEAK-END' and self.kmemleak is not None:
+            kv = dict(x.split('=', 1) for x in f[2:] if '=' in x)
+            self.kmemleak.update(ended=True, objects=int(f[1]) if len(f) > 1
+                                 and f[1].isdigit() else None,
+                                 ms=int(kv['scan-ms']) if
+                                 kv.get('scan-ms', '').isdigit() else None)
+        elif tag == 'KMEMLEAK' and self.kmemleak is not None and \
+                not self.kmemleak['ended']:
+            self.kmemleak['lines'].append(line[len('KMEMLEAK '):])
+        elif tag == 'PCIALIGN-KLOGWARN-BEGIN':
+            self.klogwarn = {'lines': [], 'n': None, 'lost': None,
+                             'ended': False, 'killed': False}
+        elif tag == 'PCIALIGN-KLOGWARN-END' and self.klogwarn is not None:
+            kv = dict(x.split('=', 1) for x in f[2:] if '=' in x)
+            self.klogwarn.update(
+                ended=True, n=int(f[1]) if len(f) > 1 and f[1].isdigit()
+                else None, lost=int(kv['lost']) if
+                kv.get('lost', '').isdigit() else None,
+                killed='reader-killed' in f)
+        elif tag == 'KLOG' and self.klogwarn is not None and \
+                not self.klogwarn['ended']:
+            parts = line.split(' ', 2)
+            if len(parts) >= 2 and parts[1].isdigit():
+                self.klogwarn['lines'].append(
+                    (int(parts[1]), parts[2] if len(parts) > 2 else ''))
+        else:
+            return False
+        return True
+
+    def debug_reports(self):
+        """{kind: [header lines]} for each of DEBUG_KINDS: the debug
+        kernel's reports in the records debug.c kept (the whole boot), or
+        else in the kernel log dump; kmemleak: its "unreferenced object"
+        lines"""
+        lines = [t for _, t in self.klogwarn['lines']] if self.klogwarn \
+            else self.klog
+        out = {k: [ln for ln in lines if r.search(ln)] for k, r in DEBUG_RES}
+        out['kmemleak'] = [ln for ln in (self.kmemleak or {}).get('lines', [])
+                           if 'unreferenced object' in ln]
+        return out
 
     def parse_decode(self, f, line):
         """The guest's last step: PCIENABLE lines, then pcibars --decode

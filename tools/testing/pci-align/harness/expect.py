@@ -64,6 +64,23 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               those the kernel warned about
   vfio all|none               vfiocheck: every BAR mmap-able / at least
                               one not
+  debug_reports N             the debug kernel's reports (guest/init/
+                              debug.c, analyze.Run.debug_reports()): the
+                              guest's kept kernel records (every record of
+                              level <= warning of the whole boot, also
+                              after the dump) are there and complete, and
+                              kmemleak was scanned (option kmemleak=False:
+                              not required, for a kernel without it); one
+                              check per kind, each == N: kasan, ubsan,
+                              lockdep (circular/recursive locking,
+                              inconsistent lock state, lock held when
+                              returning, suspicious RCU, ...),
+                              atomic-sleep (sleeping function called from
+                              invalid context), bug ("BUG: "), warning
+                              ("WARNING: "), odebug, kmemleak
+                              (unreferenced objects after two scans)
+  race {...}                  scenarios/race.py's checks (guest/init/
+                              race.c): see e_race()
 """
 
 import os
@@ -245,7 +262,7 @@ def sriov_ref_checks(run, ref, refname, check):
 
 
 OPTIONS = ('small', 'page_size', 'warn_re', 'warn_min', 'log_lines', 'report', 'ref',
-           'label')
+           'label', 'kmemleak')
 ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'unassigned', 'param_error', 'param_ok', 'sysfs', 'dev_align',
          'moved_unaligned', 'mem_decoding', 'cmd_ref', 'same_devices',
@@ -253,7 +270,7 @@ ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'assigned_after', 'align_warnings', 'log', 'log_re', 'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
          'host_ok', 'program', 'ktap_checks', 'ktap', 'rc', 'lists_shared',
          'lists_shared_min', 'lists_none', 'page_size_is', 'ktap_has',
-         'names_warned', 'vfio')
+         'names_warned', 'vfio', 'race', 'debug_reports')
 TESTDEV = '1b36:0005'
 WARNED_RE = re.compile(r'pci ([0-9a-f:.]+): BAR (\d) .*assigned without '
                        r'requested alignment')
@@ -284,7 +301,8 @@ def check(test, label, run, verdict, expect, refs):
     bad = unknown_keys(expect)
     if bad:
         raise SystemExit('%s: unknown expectation(s) %s' % (label, bad))
-    opts = {'small': 4096, 'log_lines': 40, 'warn_re': '$^', 'warn_min': 1}
+    opts = {'small': 4096, 'log_lines': 40, 'warn_re': '$^', 'warn_min': 1,
+            'kmemleak': True}
     opts.update({k: v for k, v in expect.items() if k in OPTIONS})
     c = Ctx(test, label, run, verdict, refs, opts)
     c.check('run-completed', run.started and run.ended and bool(run.bars),
@@ -820,6 +838,93 @@ def e_vfio(c, mode):
     else:
         bad = len([1 for m, _ in bars if m == '0'])
         c.check('some-nommap', bad >= 1, '%d of %d BARs mmap=0' % (bad, got))
+
+
+def e_debug_reports(c, want):
+    """The debug kernel's reports, also those after the dump: see
+    EXPECTATIONS and guest/init/debug.c"""
+    from .analyze import DEBUG_KINDS
+    run = c.run
+    kw, km = run.klogwarn, run.kmemleak
+    c.check('debug-klog-kept', bool(kw) and kw['ended'] and
+            kw['lost'] == 0 and not kw['killed'],
+            'no PCIALIGN-KLOGWARN section' if not kw else
+            '%s records of level <= 4, lost=%s%s%s' % (
+                kw['n'], kw['lost'], ', reader killed' if kw['killed']
+                else '', '' if kw['ended'] else ', cut short'))
+    if c.opts['kmemleak']:
+        c.check('debug-kmemleak-scanned', bool(km) and km['ended'] and
+                km['objects'] is not None,
+                'no PCIALIGN-KMEMLEAK section' if not km else
+                'two scans in %s ms, %s object(s)' % (km['ms'],
+                                                       km['objects']))
+    reports = run.debug_reports()
+    for kind in DEBUG_KINDS:
+        hits = reports[kind]
+        for line in hits[:4]:
+            c.note('  %s: %s' % (kind, line.strip()))
+        c.check('debug-%s==%d' % (kind, want), len(hits) == want,
+                'got %d%s' % (len(hits), ', first: ' + hits[0].strip()
+                              if hits else ''))
+
+
+def _host_loop(path):
+    """{iterations, ok, errors, stopped} of LOG.host's HOST-LOOP line"""
+    try:
+        with open(path + '.host') as f:
+            text = f.read()
+    except OSError:
+        return {}
+    m = re.search(r'^HOST-LOOP (.*)$', text, re.M)
+    return dict(kv.split('=', 1) for kv in m.group(1).split()) if m else {}
+
+
+def e_race(c, want):
+    """guest/init/race.c's RACE lines and the host loop (scenarios/
+    race.py): want = {'bridge': BDF, 'children': N}"""
+    race = c.run.race
+    host = _host_loop(c.run.path)
+    its = {k: race.get(k, {}).get('iterations', '?')
+           for k in ('writer0', 'writer1', 'remover')}
+    its['host'] = host.get('iterations', '?')
+    c.note('RACE-ITERATIONS %s %s' % (c.label, ' '.join(
+        '%s=%s' % kv for kv in its.items())))
+    for w in ('writer0', 'writer1'):
+        r = race.get(w, {})
+        c.check('race-%s-ok' % w, bool(r) and int(r['iterations']) > 0 and
+                r['errors'] == '0' and int(r['ok']) + int(r['einval']) ==
+                int(r['iterations']),
+                ' '.join(r.get('words', [])) or 'no RACE %s line' % w)
+    r = race.get('remover', {})
+    c.check('race-remove-rescan-%s-ok' % want['bridge'],
+            bool(r) and int(r['iterations']) > 0 and r['errors'] == '0',
+            ' '.join(r.get('words', [])) or 'no RACE remover line')
+    c.check('race-host-hotadd-remove-ok', bool(host) and
+            int(host['iterations']) > 0 and host['errors'] == '0' and
+            host['stopped'] == 'marker',
+            ' '.join('%s=%s' % kv for kv in host.items()) or
+            'no HOST-LOOP line in %s.host' % c.run.path)
+    r = race.get('settle', {})
+    c.check('race-host-device-gone', bool(r) and r['devices'] == r['boot'],
+            ' '.join(r.get('words', [])) or 'no RACE settle line')
+    r = race.get('final-write', {})
+    c.check('race-final-all-read-back', r.get('ret') == '0' and
+            r.get('readback') == '[all]',
+            ' '.join(r.get('words', [])) or 'no RACE final-write line')
+    r = race.get('final-rescan', {})
+    c.check('race-final-rescan', r.get('remove') == '0' and
+            r.get('rescan') == '0' and
+            r.get('children') == str(want['children']),
+            ' '.join(r.get('words', [])) or 'no RACE final-rescan line')
+    boot = {d: v[0] for d, v in c.run.drvs['boot'].items()}
+    now = {d: v[0] for d, v in c.run.drivers.items()}
+    diff = ['%s %s' % (d, 'missing' if d in boot else 'new')
+            for d in sorted(set(boot) ^ set(now))] + \
+        ['%s %s, was %s' % (d, now[d], boot[d]) for d in sorted(boot)
+         if d in now and now[d] != boot[d]]
+    c.check('race-same-devices-as-at-boot', bool(boot) and not diff,
+            '%d devices at boot, %d at the end%s' % (
+                len(boot), len(now), ''.join(', ' + x for x in diff[:8])))
 
 
 CHECKS = {

@@ -34,7 +34,10 @@ void test_rescan(void);
 void test_remove(void);
 void test_hotplug(void);
 void test_sriov(void);
+void test_race(void);
 void run_programs(void);
 void report_decode(void);
+void debug_start(void);
+void debug_report(void);
 
 #endif

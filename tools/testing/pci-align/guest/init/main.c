@@ -18,6 +18,8 @@
  *   <with pcialign.test=hotplug: PCIALIGN-READY hotplug...,
  *    PCIALIGN-REPORT hotplug..., see hotplug.c>
  *   <with pcialign.test=sriov: PCIALIGN-REPORT sriov..., see sriov.c>
+ *   <with pcialign.test=race: PCIALIGN-READY race, RACE lines,
+ *    PCIALIGN-HOST-STOP, PCIALIGN-REPORT race..., see race.c>
  *   <with pcialign.run=PROG[,PROG...]: PCIALIGN-RUN-BEGIN/-END around the
  *    output of each program, see run.c>
  *   PCIALIGN-DMESG-BEGIN
@@ -28,6 +30,10 @@
  *   <every boot, last: PCIENABLE lines, PCIDECODE-BEGIN, PCIDEC lines,
  *    PCIDECODE-END: every device enabled, then what the hardware decodes,
  *    see decode.c>
+ *   <a debug kernel (kmemleak) or pcialign.klog, last: PCIALIGN-KMEMLEAK-
+ *    BEGIN/-END, PCIALIGN-KLOGWARN-BEGIN/-END: kmemleak's report after two
+ *    scans, every kernel record of level warning or more important of
+ *    the whole boot, see debug.c>
  *   PCIALIGN-END
  * then the machine is powered off (arm64, PSCI) or reset (x86, QEMU runs
  * with -no-reboot).  Several pcialign.test= words run several modes, in
@@ -68,6 +74,7 @@ static const struct mode {
 	{ "remove",	test_remove,	BEFORE_DMESG },
 	{ "hotplug",	test_hotplug,	BEFORE_DMESG },
 	{ "sriov",	test_sriov,	BEFORE_DMESG },
+	{ "race",	test_race,	BEFORE_DMESG },
 	{ "badinput",	test_badinput,	AFTER_DMESG },
 };
 
@@ -162,6 +169,7 @@ static void run_modes(enum when when)
 int main(void)
 {
 	setup();
+	debug_start();
 	printf("\nPCIALIGN-START\n");
 	printf("PCIALIGN-PAGESIZE %ld\n", sysconf(_SC_PAGESIZE));
 	print_ra();
@@ -170,7 +178,8 @@ int main(void)
 	run_programs();
 	dump_dmesg();
 	run_modes(AFTER_DMESG);
-	report_decode();	/* last: it enables every device */
+	report_decode();	/* it enables every device */
+	debug_report();		/* last: the reports of everything before */
 	printf("PCIALIGN-END\n");
 	fflush(stdout);
 	sync();

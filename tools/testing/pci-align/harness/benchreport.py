@@ -16,31 +16,40 @@ minimum     the physical minimum: every memory BAR rounded up to a 4 KiB
 moved/need  BARs whose address differs from the stock boot of the same run
             (same shape and N) / small BARs (hardware size < 4 KiB) that
             the stock boot left at an address that is not page aligned
-time        the initcall of the host bridge driver (initcall_debug:
+kinsn       the initcall of the host bridge driver (initcall_debug:
             "initcall gen_pci_driver_init ... returned 0 after N usecs"):
-            scan, resource assignment, adding the devices; ratio to the
-            stock boot of the same run
+            scan, resource assignment, adding the devices.  The boots run
+            under QEMU -icount shift=0,sleep=off: a guest ns is one guest
+            instruction, N usecs are N thousand instructions, the same in
+            every run of the same boot (checked: "-deterministic");
+            ratio to stock as the exact quotient of the two counts
 unassigned  memory BARs without an address (analyze.py); I/O BARs are
             counted apart (io_unassigned: the 64 KiB I/O space of arm64
             virt can't hold 256 I/O BARs of 256 bytes plus 4 KiB windows)
 shared      4 KiB pages with memory BARs of two or more devices
 inflated    memory BARs whose resource size differs from the hardware size
 
-Medians over the runs; the time ratio's spread is the range of the per-run
-ratios.  --kunit LOG adds the "bench:" lines of the KUnit suite
-pci_align_bench.  Gives sanity checks "bench-..." to its check callback:
-every boot completed and its figures parsed, unassigned == 0 for every
-variant but perdev, shared pages == 0 for all and pab.  Writes --out
-(Markdown) and, in --plotdir, address-space.dat and address-space.gp (run
-gnuplot there for address-space.png).  Exit 1 if a sanity check failed.
+Medians over the runs (which must be equal for kinsn).  --kunit LOG
+(given once per run) adds the "bench:" lines of the KUnit suite
+pci_align_bench; --breakdown TSV the counts of the breakdown boots
+(benchtrace.py); --vfio TSV the VFIO-ACCESS lines of vfiocheck.  Gives
+sanity checks "bench-..." to its check callback: every boot completed and
+its figures parsed, the runs of a boot counted the same, unassigned == 0
+for every variant but perdev, shared pages == 0 for all and pab; no
+thresholds on the counts (the goal all/stock <= GOAL is reported, not
+checked).  Writes --out (Markdown) and, in --plotdir, address-space.dat/.gp
+and vfio-access.dat/.gp (run gnuplot there for the PNGs).
 """
 
 import argparse
 import os
 import re
 import statistics
+from fractions import Fraction
 
-from . import analyze, paths
+from . import analyze, benchtrace, paths
+
+GOAL = Fraction(102, 100)       # all/stock instructions, the goal
 
 PAGE = 4096
 WINDOW_GRAN = 1 << 20
@@ -70,10 +79,11 @@ def roundup(x, a):
 class Boot:
     """Figures of one log"""
 
-    def __init__(self, shape, n, variant, run, path, kernel, append):
+    def __init__(self, shape, n, variant, run, path, kernel, append,
+                 qemu_args=''):
         self.shape, self.n, self.variant = shape, int(n), variant
         self.run, self.path = int(run), path
-        self.kernel, self.append = kernel, append
+        self.kernel, self.append, self.qemu_args = kernel, append, qemu_args
         self.ok = os.path.exists(path)
         self.errors = []
         if not self.ok:
@@ -119,6 +129,7 @@ class Boot:
         self.inflated = sum(1 for b in self.bars if b.assigned and
                             b.hwsize is not None and b.hwsize != b.size)
         self.ntest = len({b.bdf for b in self.bars if b.ids == '1b36:0005'})
+        self.records = len(r.klog)
         self.space = self.consumed()
         self.minimum = self.physical_minimum()
         if self.completed and not self.space:
@@ -189,7 +200,7 @@ def fmt_size(x):
 
 def med(xs):
     xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
+    return statistics.median_low(xs) if xs else None
 
 
 def rel(path, top):
@@ -201,6 +212,8 @@ def rel(path, top):
 
 
 def parse_kunit(path):
+    """(per-repetition kv dicts, summary kv dict or None) of the "bench:"
+    lines of pci_align_bench in the log PATH"""
     reps, summary = [], None
     if not path or not os.path.exists(path):
         return reps, summary
@@ -218,6 +231,54 @@ def parse_kunit(path):
     return reps, summary
 
 
+VFIO_RE = re.compile(r'^VFIO-ACCESS (\S+) (\d+) (.*)$')
+
+
+def parse_vfio(path):
+    """[{bdf, bar, size, reads, mmap_ns, pread_ns}] of the VFIO-ACCESS lines
+    of a vfiocheck log (ns: float or None for "-")"""
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path, 'rb') as f:
+        text = f.read().decode('utf-8', 'replace')
+    for line in text.splitlines():
+        m = VFIO_RE.match(line.replace('\r', '').strip())
+        if not m:
+            continue
+        kv = dict(x.split('=', 1) for x in m.group(3).split() if '=' in x)
+
+        def ns(v):
+            try:
+                return float(v)
+            except (TypeError, ValueError):
+                return None
+        out.append({'bdf': m.group(1), 'bar': int(m.group(2)),
+                    'size': int(kv.get('size', '0'), 16),
+                    'reads': int(kv.get('reads', '0')),
+                    'mmap_ns': ns(kv.get('mmap_ns')),
+                    'pread_ns': ns(kv.get('pread_ns'))})
+    return out
+
+
+def ratio_text(a, b):
+    """the exact quotient a/b of two counts, with 4 decimals"""
+    if not a or not b:
+        return '-'
+    return '%d/%d = %.4f' % (a, b, a / b)
+
+
+def read_tsv(path, width):
+    rows = []
+    if path and os.path.isfile(path):
+        with open(path) as f:
+            for line in f:
+                p = line.rstrip('\n').split('\t')
+                if len(p) >= width:
+                    rows.append(p)
+    return rows
+
+
 def main(argv, check):
     """Write the report of the boots listed in --runs; CHECK(name, ok,
     detail) takes each sanity check."""
@@ -225,13 +286,17 @@ def main(argv, check):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', required=True, metavar='TSV')
-    ap.add_argument('--kunit', metavar='LOG')
+    ap.add_argument('--kunit', metavar='LOG', action='append', default=[])
+    ap.add_argument('--kunit-command', default='')
     ap.add_argument('--kunit-tree', default='')
     ap.add_argument('--kunit-build', default='')
+    ap.add_argument('--breakdown', metavar='TSV')
+    ap.add_argument('--vfio', metavar='TSV')
     ap.add_argument('--out', required=True)
     ap.add_argument('--plotdir', required=True)
     ap.add_argument('--wall', type=int)
     ap.add_argument('--qemu-wall', type=int)
+    ap.add_argument('--extra-wall', type=int)
     ap.add_argument('--boots', type=int)
     ap.add_argument('--command', default='make bench')
     ap.add_argument('--load-start', default='?')
@@ -239,12 +304,7 @@ def main(argv, check):
     args = ap.parse_args(argv)
     top = paths.ROOT
 
-    boots = []
-    with open(args.runs) as f:
-        for line in f:
-            p = line.rstrip('\n').split('\t')
-            if len(p) >= 7:
-                boots.append(Boot(*p[:7]))
+    boots = [Boot(*p[:8]) for p in read_tsv(args.runs, 7)]
     check('bench-boots-listed', bool(boots), '%d boots' % len(boots))
     groups = {}
     for b in boots:
@@ -257,7 +317,6 @@ def main(argv, check):
                                                   if kv[0][0] in SHAPES
                                                   else 9, kv[0][1])):
         stock = byv.get('stock', {})
-        stock_us = med(s.usecs for s in stock.values() if s.ok)
         for v in VARIANTS:
             if v not in byv:
                 continue
@@ -274,6 +333,11 @@ def main(argv, check):
                   oops[0].bad[0].strip() if oops else '')
             if not good:
                 continue
+            counts = [b.usecs for b in sorted(good, key=lambda b: b.run)]
+            same = len(set(counts)) == 1
+            if len(runs) > 1:
+                check('%s-deterministic' % name, same and not bad,
+                      'kinsn per run: %s' % ', '.join(map(str, counts)))
             unassigned = max(b.unassigned for b in good)
             shared = max(b.shared for b in good)
             if v != 'perdev':
@@ -284,42 +348,65 @@ def main(argv, check):
                       'got %d' % shared)
             mn = [b.moved_need(stock.get(b.run)) for b in good]
             mn = [x for x in mn if x is not None]
-            ratios = [b.usecs / stock[b.run].usecs for b in good
-                      if b.run in stock and stock[b.run].ok and
-                      stock[b.run].usecs and b.usecs is not None]
-            us = med(b.usecs for b in good)
             rows[(shape, n, v)] = dict(
                 ntest=good[0].ntest, space=med(b.space for b in good),
                 minimum=med(b.minimum for b in good),
                 moved=med(m for m, _ in mn) if mn else None,
                 need=med(nd for _, nd in mn) if mn else None,
-                us=us, ratio=(us / stock_us if us and stock_us else None),
-                rmin=min(ratios) if ratios else None,
-                rmax=max(ratios) if ratios else None,
+                us=med(counts), counts=counts, same=same,
+                records=med(b.records for b in good),
                 runs=len(good), unassigned=unassigned, shared=shared,
                 inflated=max(b.inflated for b in good),
                 io_unassigned=max(b.io_unassigned for b in good),
-                kernel=good[0].kernel, append=good[0].append)
+                kernel=good[0].kernel, append=good[0].append,
+                qemu_args=good[0].qemu_args)
+    for (shape, n, v), r in rows.items():
+        st = rows.get((shape, n, 'stock'))
+        r['stock_us'] = st['us'] if st else None
 
-    kreps, ksum = parse_kunit(args.kunit)
-    if args.kunit:
-        check('bench-kunit-result', ksum is not None,
-              '' if ksum else 'no "bench: n=" line in %s' % args.kunit)
+    kruns = [parse_kunit(p) for p in args.kunit]
+    for k, (kreps, ksum) in enumerate(kruns, 1):
+        check('bench-kunit-run%d-result' % k, ksum is not None,
+              '' if ksum else 'no "bench: n=" line in %s' % args.kunit[k - 1])
         for kv in kreps:
             if kv.get('unassigned', '0') != '0' or (
                     kv.get('param') == 'all' and kv.get('shared') != '0'):
-                check('bench-kunit-rep%s-%s' % (kv.get('rep'),
-                                                kv.get('param')), False,
+                check('bench-kunit-run%d-rep%s-%s' % (k, kv.get('rep'),
+                                                      kv.get('param')), False,
                       'unassigned=%s shared=%s' % (kv.get('unassigned'),
                                                    kv.get('shared')))
+    if len(kruns) > 1 and all(s for _, s in kruns):
+        figs = [[(kv.get('param'), kv.get('ns')) for kv in reps]
+                for reps, _ in kruns]
+        check('bench-kunit-deterministic', all(f == figs[0] for f in figs),
+              'per run stock/all: %s' % ', '.join(
+                  '%s/%s' % (s.get('stock_ns'), s.get('all_ns'))
+                  for _, s in kruns))
+
+    brk = []
+    for p in read_tsv(args.breakdown, 7):
+        b = Boot(p[0], p[1], p[2], 0, p[3], p[4], p[5], p[6])
+        b.counts = benchtrace.read_counts(p[3] + '.counts')
+        check('bench-breakdown-%s-%s-%s-counts' % (p[0], p[1], p[2]),
+              bool(b.counts) and b.counts.get('marker') == 1 and
+              not b.errors, '; '.join(b.errors) or
+              ('' if b.counts else 'no %s.counts' % p[3]))
+        brk.append(b)
+
+    vfio = []
+    for p in read_tsv(args.vfio, 5):
+        acc = parse_vfio(p[1])
+        check('bench-vfio-%s-figures' % p[0], bool(acc) and all(
+            a['pread_ns'] is not None for a in acc),
+            '%d VFIO-ACCESS lines in %s' % (len(acc), rel(p[1], top)))
+        vfio.append({'name': p[0], 'log': p[1], 'kernel': p[2],
+                     'topology': p[3], 'append': p[4], 'access': acc})
 
     write_plot(rows, args.plotdir)
-    write_md(rows, args, top, boots, kreps, ksum)
-    print('bench: wrote %s, %s/address-space.{dat,gp}' % (args.out,
-                                                          args.plotdir))
+    write_vfio_plot(vfio, args.plotdir)
+    write_md(rows, args, top, boots, kruns, brk, vfio)
+    print('bench: wrote %s, %s/*.{dat,gp}' % (args.out, args.plotdir))
     return 0
-
-
 def write_plot(rows, plotdir):
     os.makedirs(plotdir, exist_ok=True)
     shapes = [s for s in SHAPES if any(k[0] == s for k in rows)]
@@ -362,20 +449,99 @@ def write_plot(rows, plotdir):
         f.write('\n'.join(gp) + '\n')
 
 
-def write_md(rows, args, top, boots, kreps, ksum):
+def vfio_bars(vfio):
+    """[(bdf, bar, size)] of the small BARs in any vfio boot, in order"""
+    seen = {}
+    for vb in vfio:
+        for a in vb['access']:
+            seen.setdefault((a['bdf'], a['bar']), a['size'])
+    return [(k[0], k[1], s) for k, s in sorted(seen.items())]
+
+
+def write_vfio_plot(vfio, plotdir):
+    """vfio-access.dat/.gp: ns per read of each small BAR, per boot, mmap
+    (where mapped) and pread"""
+    dat = os.path.join(plotdir, 'vfio-access.dat')
+    gpf = os.path.join(plotdir, 'vfio-access.gp')
+    if not vfio:
+        for f in (dat, gpf):
+            if os.path.exists(f):
+                os.unlink(f)
+        return
+    os.makedirs(plotdir, exist_ok=True)
+    bars = vfio_bars(vfio)
+    cols = []
+    for vb in vfio:
+        cols += [(vb['name'], 'mmap'), (vb['name'], 'pread')]
+    with open(dat, 'w') as f:
+        f.write('# generated by tools/testing/pci-align/harness/benchreport.py\n')
+        f.write('# ns per 32-bit read (median; NaN: not mapped)\n')
+        f.write('# label %s\n' % ' '.join('%s-%s' % c for c in cols))
+        for bdf, bar, size in bars:
+            vals = []
+            for vb in vfio:
+                a = next((x for x in vb['access'] if x['bdf'] == bdf and
+                          x['bar'] == bar), {})
+                for k in ('mmap_ns', 'pread_ns'):
+                    v = a.get(k)
+                    vals.append('%.1f' % v if v is not None else 'NaN')
+            f.write('"%s/%d(%d)" %s\n' % (bdf[5:], bar, size, ' '.join(vals)))
+    gp = ['# generated by tools/testing/pci-align/harness/benchreport.py; run gnuplot '
+          'in this directory',
+          'set terminal png size 1500,500 noenhanced',
+          "set output 'vfio-access.png'",
+          'set title "cost of a 32-bit read of a small BAR through vfio-pci: '
+          'mmap() vs. pread() (arm64 virt, QEMU TCG; make bench)"',
+          'set style data histograms', 'set style histogram clustered gap 1',
+          'set style fill solid 0.8 border -1', 'set logscale y 10',
+          'set ylabel "ns per read (median)"', 'set xlabel "BDF/BAR(size)"',
+          'set xtics rotate by -30', 'set key top left', 'set grid ytics',
+          'set yrange [10:*]']
+    plots = []
+    for j, (name, how) in enumerate(cols):
+        plots.append("%s using %d%s title '%s, %s'" % (
+            "'vfio-access.dat'" if j == 0 else "''", j + 2,
+            ':xtic(1)' if j == 0 else '', name, how))
+    gp.append('plot ' + ', \\\n     '.join(plots))
+    with open(gpf, 'w') as f:
+        f.write('\n'.join(gp) + '\n')
+
+
+def write_md(rows, args, top, boots, kruns, brk, vfio):
     here = rel(paths.HARNESS, top)
     o = []
     o.append('# pci-align benchmarks')
     o.append('')
     o.append('Generated by `%s` (tools/testing/pci-align/harness/bench.py, '
              'summarized by harness/benchreport.py); do not edit.  '
-             'Wall time %s s (%d QEMU boots in %s s, the rest KUnit build '
-             'and run).  Host: %d CPUs, load average (1/5/15 min) %s at '
-             'the start, %s at the end: the times are those of a shared '
-             'machine, compare ratios measured in the same run.' % (
+             'Wall time %s s (%d counted QEMU boots in %s s, breakdown and '
+             'vfio boots %s s, the rest KUnit build and runs).  Host: %d '
+             'CPUs, load average (1/5/15 min) %s at the start, %s at the '
+             'end.  The figures below are guest instruction counts, not '
+             'times, so the load does not change them (the vfio access '
+             'times excepted).' % (
                  args.command, args.wall, args.boots or len(boots),
-                 args.qemu_wall, os.cpu_count(), args.load_start,
-                 args.load_end))
+                 args.qemu_wall, args.extra_wall, os.cpu_count(),
+                 args.load_start, args.load_end))
+    o.append('')
+    o.append('**Count, don\'t time.**  Every counted boot runs under QEMU '
+             '`-icount shift=0,sleep=off`: the guest\'s clock advances '
+             'exactly 1 ns per guest instruction executed (and, with '
+             'sleep=off, jumps over idle time to the next timer deadline '
+             'instead of following the host clock), so the initcall_debug '
+             'line `initcall gen_pci_driver_init+0x0/0x... returned 0 after '
+             'N usecs` gives N thousand guest instructions (to the guest '
+             'clock\'s resolution: the arm64 generic timer of QEMU runs at '
+             '62.5 MHz, 16 instructions, and the line\'s 1 us, 1000 '
+             'instructions).  The same boot gives the same count each time: '
+             'every boot runs twice (runs column) and the two counts are '
+             'checked to be identical (`bench-...-deterministic`).  QEMU\'s '
+             'virt machine puts fresh random bytes into the device tree '
+             '(/chosen/rng-seed, kaslr-seed) at each start: the counts '
+             'are equal anyway (this kernel has no KASLR, and nothing on '
+             'the PCI path depends on the random pool); nothing else was '
+             'needed (no `align=off` with shift=0 and sleep=off, no '
+             '`-rtc clock=vm`: the guest has no RTC driver).')
     o.append('')
     o.append('Machine: arm64 `virt` under QEMU TCG (`pcialign.py boot arm64 '
              'bench-<shape>-<N>`), 1 CPU, Linux assigns all BARs.  Devices: QEMU '
@@ -407,6 +573,7 @@ def write_md(rows, args, top, boots, kreps, ksum):
         if v in seen:
             o.append('| %s | `%s` | `%s` |' % (v, rel(seen[v]['kernel'], top),
                                               seen[v]['append']))
+    qa = next((r['qemu_args'] for r in rows.values() if r['qemu_args']), '')
     o.append('')
     o.append('`perdev` uses the existing per-device syntax with one entry, '
              '`12@pci:1b36:0005`, which names every test device by vendor '
@@ -415,36 +582,38 @@ def write_md(rows, args, top, boots, kreps, ksum):
              'resource to 4 KiB (the `inflated` column).  '
              '`loglevel=1 log_buf_len=4M initcall_debug` is added to every '
              'boot: kernel messages go to the log buffer (read back by the '
-             'guest), not to the serial console, so the time below is the '
+             'guest), not to the serial console, so the count below is the '
              'PCI core\'s, not the console\'s.')
     o.append('')
-    o.append('Every boot can be repeated with `%s/pcialign.py boot '
-             '<arm64|arm64-pab> bench-<shape>-<N> "<append>"`, which prints '
-             'the analyzer\'s table (harness/analyze.py); the logs of this '
-             'run are listed in `%s`.' % (here, rel(args.runs, top)))
+    o.append('Command of every counted figure: `%s/pcialign.py boot '
+             '<kernel variant: arm64|arm64-pab> bench-<shape>-<N> '
+             '"<append>"` with the QEMU options `%s` added (harness/bench.py '
+             'passes them as qemu.boot(extra=...)); the QEMU command line '
+             'of each boot is in its `.log.cmd`, the boots of this run are '
+             'listed in `%s`.' % (here, qa or '-', rel(args.runs, top)))
     o.append('')
-    o.append('Columns (medians over the runs; see `%s/harness/benchreport.py`):' %
-             here)
+    o.append('Columns:')
     o.append('')
+    o.append('- **kinsn**: thousands of guest instructions in the host '
+             'bridge driver\'s initcall (enumeration, sizing and '
+             'assignment, adding the devices); **runs**: the count of each '
+             'run (must be equal).  **/stock**: the exact quotient of the '
+             'variant\'s count and stock\'s.')
+    o.append('- **records**: kernel log records of the whole boot (lines of '
+             'the guest\'s dmesg dump).')
     o.append('- **space**: MMIO address space consumed = span of the root '
              'bus devices\' memory BARs and top-level bridge windows in '
              'each root bus memory resource, summed.  **minimum**: every '
              'memory BAR rounded up to a 4 KiB page, each bridge memory '
-             'window rounded up to 1 MiB.  **space/min**: their ratio.')
+             'window rounded up to 1 MiB.')
     o.append('- **moved/need**: BARs at another address than in the stock '
-             'boot of the same run / small BARs the stock boot left '
-             'unaligned (ideal: equal).')
-    o.append('- **probe ms**: the host bridge driver\'s initcall '
-             '(`initcall gen_pci_driver_init ... returned 0 after N usecs`, '
-             'initcall_debug): enumeration, sizing and assignment, adding '
-             'the devices.  **time/stock**: median of this variant / median '
-             'of stock, [range of the per-run ratios].')
-    o.append('- **unassigned**: memory BARs without an address (must be 0); '
-             '**shared**: 4 KiB pages holding BARs of two devices; '
-             '**inflated**: resources larger than the hardware BAR; '
-             '**io unas.**: I/O BARs without an address (the 64 KiB I/O '
-             'space of arm64 virt runs out at a few hundred test devices; '
-             'not a memory figure).')
+             'boot / small BARs the stock boot left unaligned (ideal: '
+             'equal).  **unassigned**: memory BARs without an address (must '
+             'be 0); **shared**: 4 KiB pages holding BARs of two devices; '
+             '**inflated**: resources larger than the hardware BAR; **io '
+             'unas.**: I/O BARs without an address (the 64 KiB I/O space of '
+             'arm64 virt runs out at a few hundred test devices; not a '
+             'memory figure).')
     o.append('')
     for s in SHAPES:
         keys = sorted(k for k in rows if k[0] == s)
@@ -452,33 +621,62 @@ def write_md(rows, args, top, boots, kreps, ksum):
             continue
         o.append('## %s' % s)
         o.append('')
-        o.append('Topology: `bench-%s-<N>` (%s/harness/topologies.py).' % (s, here))
+        o.append('Topology: `bench-%s-<N>` (%s/harness/topologies.py).' % (
+            s, here))
         o.append('')
-        o.append('| N | variant | space | minimum | space/min | moved/need '
-                 '| probe ms | time/stock [range] | unassigned | shared | '
-                 'inflated | io unas. | runs |')
+        o.append('| N | variant | kinsn | runs | /stock | records | space | '
+                 'minimum | moved/need | unassigned | shared | inflated | '
+                 'io unas. |')
         o.append('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
         for n in sorted({k[1] for k in keys}):
             for v in VARIANTS:
                 r = rows.get((s, n, v))
                 if not r:
                     continue
-                ratio = '-' if r['ratio'] is None else '%.3f' % r['ratio']
-                if r['rmin'] is not None and v != 'stock':
-                    ratio += ' [%.3f-%.3f]' % (r['rmin'], r['rmax'])
                 mvd = '-' if v == 'stock' or r['moved'] is None else \
                     '%g/%g' % (r['moved'], r['need'])
-                o.append('| %d | %s | %s | %s | %s | %s | %s | %s | %d | %d '
-                         '| %d | %d | %d |' % (
-                             n, v, fmt_size(r['space']),
-                             fmt_size(r['minimum']),
-                             '%.2f' % (r['space'] / r['minimum'])
-                             if r['space'] and r['minimum'] else '-',
-                             mvd, '-' if r['us'] is None else
-                             '%.1f' % (r['us'] / 1000.0), ratio,
-                             r['unassigned'], r['shared'], r['inflated'],
-                             r['io_unassigned'], r['runs']))
+                o.append('| %d | %s | %s | %s%s | %s | %s | %s | %s | %s | '
+                         '%d | %d | %d | %d |' % (
+                             n, v, '-' if r['us'] is None else r['us'],
+                             ' = '.join(map(str, r['counts'])),
+                             '' if r['same'] else ' (DIFFER)',
+                             '1' if v == 'stock' else
+                             ratio_text(r['us'], r['stock_us']),
+                             '-' if r['records'] is None else
+                             '%d' % r['records'],
+                             fmt_size(r['space']), fmt_size(r['minimum']),
+                             mvd, r['unassigned'], r['shared'],
+                             r['inflated'], r['io_unassigned']))
         o.append('')
+
+    o.append('## Goal: all/stock <= %.2f' % float(GOAL))
+    o.append('')
+    o.append('The goal: `pci=resource_alignment=all` (and the '
+             'CONFIG_PCI_PAGE_ALIGN_BARS kernel) costs at most 2% more '
+             'guest instructions than stock in the host bridge\'s initcall. '
+             ' Measured (exact quotients of the counts above; not a check '
+             'of `make check`):')
+    o.append('')
+    o.append('| shape | N | all/stock | met | pab/stock | met |')
+    o.append('|---|---|---|---|---|---|')
+    for s in SHAPES:
+        for n in sorted({k[1] for k in rows if k[0] == s}):
+            st = rows.get((s, n, 'stock'))
+            if not st or not st['us']:
+                continue
+            cells = []
+            for v in ('all', 'pab'):
+                r = rows.get((s, n, v))
+                if not r or not r['us']:
+                    cells += ['-', '-']
+                    continue
+                q = Fraction(r['us'], st['us'])
+                cells += [ratio_text(r['us'], st['us']),
+                          'yes' if q <= GOAL else '**no**']
+            o.append('| %s | %d | %s |' % (s, n, ' | '.join(cells)))
+    o.append('')
+
+    write_breakdown(o, brk, rows, top)
 
     o.append('## Address space against N')
     o.append('')
@@ -507,76 +705,241 @@ def write_md(rows, args, top, boots, kreps, ksum):
                          a['space'] / a['minimum']))
     o.append('')
 
-    o.append('## KUnit: emulated bus, large N')
-    o.append('')
-    if ksum:
-        kb = os.path.relpath(args.kunit_build, args.kunit_tree)
-        kcmd = ('cd %s && ./tools/testing/kunit/kunit.py build '
-                '--kunitconfig=drivers/pci/tests --build_dir=%s '
-                '--make_options "CC=ccache gcc" && %s/linux kunit.enable=1 '
-                'printk.time=1 mem=1G console=tty kunit_shutdown=halt '
-                "kunit.filter_glob='pci_align_bench.*'" % (
-                    rel(args.kunit_tree, top) or '.', kb, kb))
-        o.append('Suite `pci_align_bench` of drivers/pci/tests/'
-                 'pci_align_kunit.c under UML: an emulated host bridge '
-                 '(config space in memory) with 4 PCI-to-PCI bridges x 256 '
-                 'functions plus 32 functions on the root bus = %s devices, '
-                 'each with a 32-bit BAR and a 64-bit prefetchable BAR of '
-                 '32-256 bytes, all in one 256 MiB host bridge window.  '
-                 'Each repetition creates the bus, then times '
-                 '`pci_scan_root_bus_bridge()` + `pci_bus_size_bridges()` + '
-                 '`pci_bus_assign_resources()` (as pci_host_probe()) with '
-                 'ktime, kernel messages kept off the console; "off" (stock) '
-                 'and "all" alternate.  **shared**: BARs of one device '
-                 'followed, in address order, by a BAR of another device in '
-                 'the same 4 KiB page.  Command: `%s` (harness/bench.py runs it; '
-                 'log `%s`).' % (ksum.get('n'), kcmd, rel(args.kunit, top)))
-        o.append('')
-        o.append('| rep | param | scan+assign ms | host window span | '
-                 'unassigned | shared |')
-        o.append('|---|---|---|---|---|---|')
-        per = {}
-        for kv in kreps:
-            o.append('| %s | %s | %.2f | %s | %s | %s |' % (
-                kv.get('rep'), 'stock (off)' if kv.get('param') == 'off'
-                else kv.get('param'), int(kv.get('ns', 0)) / 1e6,
-                fmt_size(int(kv.get('span', 0))), kv.get('unassigned'),
-                kv.get('shared')))
-            per.setdefault(kv.get('rep'), {})[kv.get('param')] = \
-                int(kv.get('ns', 0))
-        rr = [p['all'] / p['off'] for p in per.values()
-              if p.get('off') and 'all' in p]
-        o.append('')
-        o.append('Median over %s repetitions: stock %.2f ms, all %.2f ms, '
-                 '**all/stock = %s** (per-repetition ratios %.3f-%.3f); '
-                 'host window span stock %s, all %s.' % (
-                     ksum.get('reps'), int(ksum['stock_ns']) / 1e6,
-                     int(ksum['all_ns']) / 1e6, ksum.get('ratio'),
-                     min(rr) if rr else 0, max(rr) if rr else 0,
-                     fmt_size(int(ksum.get('stock_span', 0))),
-                     fmt_size(int(ksum.get('all_span', 0)))))
-    else:
-        o.append('Not run (BENCH_KUNIT=0, or the tree lacks the '
-                 'pci_align_bench suite).')
-    o.append('')
-
-    o.append('## Time of `all` against stock at the largest N')
-    o.append('')
-    for s in SHAPES:
-        ns = sorted(k[1] for k in rows if k[0] == s and k[2] == 'all')
-        if not ns:
-            continue
-        r = rows[(s, ns[-1], 'all')]
-        if r['ratio'] is None:
-            continue
-        o.append('- %s, N=%d: all/stock = **%.3f** (median of %d boots; '
-                 'per-run ratios %.3f-%.3f)' % (s, ns[-1], r['ratio'],
-                                                r['runs'], r['rmin'],
-                                                r['rmax']))
-    if ksum:
-        o.append('- KUnit emulated bus, N=%s: all/stock = **%s** (median of '
-                 '%s repetitions; per-repetition ratios as above)' % (
-                     ksum.get('n'), ksum.get('ratio'), ksum.get('reps')))
-    o.append('')
+    write_vfio_md(o, vfio, args, top)
+    write_kunit_md(o, kruns, args, top)
     with open(args.out, 'w') as f:
         f.write('\n'.join(o))
+
+
+def write_breakdown(o, brk, rows, top):
+    o.append('## Where the extra instructions of `all` go')
+    o.append('')
+    if not brk:
+        o.append('Not run (BENCH_BREAKDOWN="", or make check\'s sanity '
+                 'run).')
+        o.append('')
+        return
+    by = {b.variant: b for b in brk}
+    st, al = by.get('stock'), by.get('all')
+    shape, n = brk[0].shape, brk[0].n
+    o.append('%s shape, N=%d: stock and all booted once more with QEMU\'s '
+             'own logging (harness/benchtrace.py): `-trace pci_cfg_read '
+             '-trace pci_cfg_write` (every config access the devices see), '
+             '`-d exec,nochain -dfilter <entry of a function>` (one line '
+             'per call of it) and `-d in_asm` on the ranges of the printk '
+             'code and of the parameter\'s parser (instructions per '
+             'translation block x executions), all into one `-D` file in '
+             'the order the guest did it; everything before the first call '
+             'of `run_init_process` is the kernel\'s boot, after it the '
+             'guest\'s report.  The guest executes the same: the initcall '
+             'count of each breakdown boot is in the table and equals the '
+             'plain boots\'.' % (shape, n))
+    o.append('')
+    if not (st and al and st.counts and al.counts):
+        o.append('Incomplete: no counts for stock and all.')
+        o.append('')
+        return
+    sc, ac = st.counts, al.counts
+    o.append('| figure (kernel boot, before /init) | stock | all | all - '
+             'stock |')
+    o.append('|---|---|---|---|')
+    items = [
+        ('initcall gen_pci_driver_init, kinsn', st.usecs, al.usecs),
+        ('kernel log records (dmesg dump lines, whole boot)', st.records,
+         al.records),
+        ('printk calls (`vprintk_emit`)', sc.get('calls_vprintk_emit'),
+         ac.get('calls_vprintk_emit')),
+        ('instructions in printk code', sc.get('insns_printk'),
+         ac.get('insns_printk')),
+        ('config reads the devices saw (`pci_cfg_read`)', sc.get('cfg_read'),
+         ac.get('cfg_read')),
+        ('config writes the devices saw (`pci_cfg_write`)',
+         sc.get('cfg_write'), ac.get('cfg_write')),
+        ('calls of `pci_generic_config_read`',
+         sc.get('calls_pci_generic_config_read'),
+         ac.get('calls_pci_generic_config_read')),
+        ('calls of `pci_generic_config_write`',
+         sc.get('calls_pci_generic_config_write'),
+         ac.get('calls_pci_generic_config_write')),
+        ('devices checked (`pci_reassigndev_resource_alignment`)',
+         sc.get('calls_pci_reassigndev_resource_alignment'),
+         ac.get('calls_pci_reassigndev_resource_alignment')),
+        ('parses of the parameter (`pci_parse_resource_alignment`)',
+         sc.get('calls_pci_parse_resource_alignment'),
+         ac.get('calls_pci_parse_resource_alignment')),
+        ('instructions in the parser (+ sscanf)', sc.get('insns_parse'),
+         ac.get('insns_parse')),
+        ('config reads / writes of the guest\'s report (after /init)',
+         '%s / %s' % (sc.get('after_cfg_read'), sc.get('after_cfg_write')),
+         '%s / %s' % (ac.get('after_cfg_read'), ac.get('after_cfg_write'))),
+    ]
+    for label, a, b in items:
+        d = b - a if isinstance(a, int) and isinstance(b, int) else '-'
+        o.append('| %s | %s | %s | %s |' % (label, a, b, d))
+    o.append('')
+    tot = (al.usecs - st.usecs) * 1000 if al.usecs and st.usecs else None
+    dlines = ac.get('calls_vprintk_emit', 0) - sc.get('calls_vprintk_emit', 0)
+    dprk = ac.get('insns_printk', 0) - sc.get('insns_printk', 0)
+    parses = ac.get('calls_pci_parse_resource_alignment', 0)
+    dparse = ac.get('insns_parse', 0) - sc.get('insns_parse', 0)
+    devs = ac.get('calls_pci_reassigndev_resource_alignment', 0)
+    o.append('Per unit (the extra instructions of the whole kernel boot '
+             'counted in the printk code and the parser; the initcall holds '
+             'the enumeration part of them):')
+    o.append('')
+    if dlines:
+        o.append('- **%d extra log records** (%+d dmesg lines), **%.0f '
+                 'instructions per extra record** in the printk code '
+                 '(formatting, ring buffer, dev_printk; callees outside '
+                 'kernel/printk and lib/vsprintf.c, e.g. memcpy and locks, '
+                 'not included): %d instructions, %.1f%% of the initcall\'s '
+                 'extra %s' % (
+                     dlines, (al.records or 0) - (st.records or 0),
+                     dprk / dlines, dprk, 100.0 * dprk / tot if tot else 0,
+                     '%d' % tot if tot else '-'))
+    if parses:
+        o.append('- **%d parses of the parameter for %d devices checked** '
+                 '(%.2f per device: the check of the parameter when it is '
+                 'set, then one per device); %.0f instructions per parse, '
+                 '%d in all (%.1f%%)' % (
+                     parses, devs, parses / devs if devs else 0,
+                     dparse / parses, dparse,
+                     100.0 * dparse / tot if tot else 0))
+    dcfg = (ac.get('cfg_read', 0) + ac.get('cfg_write', 0)) - \
+        (sc.get('cfg_read', 0) + sc.get('cfg_write', 0))
+    o.append('- **%+d config accesses** (%+d reads, %+d writes)' % (
+        dcfg, ac.get('cfg_read', 0) - sc.get('cfg_read', 0),
+        ac.get('cfg_write', 0) - sc.get('cfg_write', 0)))
+    if tot:
+        o.append('- the rest, %d instructions (%.1f%%), is the PCI core\'s '
+                 'own work for the aligned BARs (sizing with the '
+                 'alignment, assigning them again, config accessors), '
+                 'counted only as a whole' % (
+                     tot - dprk - dparse,
+                     100.0 * (tot - dprk - dparse) / tot))
+    o.append('')
+    o.append('Commands: the boots of the table above with `%s` added to '
+             'QEMU\'s options (the whole command line in `%s.cmd`); counts '
+             'in `%s.counts`.' % (
+                 al.qemu_args[:200] + ('...' if len(al.qemu_args) > 200
+                                       else ''),
+                 rel(al.path, top), rel(al.path, top)))
+    o.append('')
+
+
+def write_vfio_md(o, vfio, args, top):
+    o.append('## Cost of an access to a small BAR, mmap vs. trapped')
+    o.append('')
+    if not vfio:
+        o.append('Not run (BENCH_VFIO=0).')
+        o.append('')
+        return
+    o.append('![ns per read of a small BAR: mmap vs. pread](%s)' % rel(
+        os.path.join(args.plotdir, 'vfio-access.png'), top))
+    o.append('')
+    o.append('The consumer\'s gain: the vfio scenario\'s guest '
+             '(guest/vfiocheck.c, vfio-pci in no-IOMMU mode, topology `%s`) '
+             'reads offset 0 of every small BAR of each pci-testdev with '
+             '32-bit loads, through the mmap() of the vfio region where '
+             'vfio-pci allows it (only a BAR alone on its page), and '
+             'through pread() of the device fd at the region offset (vfio-'
+             'pci does the access in the kernel: the trapped path).  Median '
+             'ns per access (CLOCK_MONOTONIC, batches of 8) over the reads '
+             'shown; these are times of QEMU TCG, without -icount, on this '
+             'host.  "-": the region could not be mapped.' %
+             vfio[0]['topology'])
+    o.append('')
+    o.append('| boot | command line | log |')
+    o.append('|---|---|---|')
+    for vb in vfio:
+        o.append('| %s | `%s` (kernel `%s`) | `%s` |' % (
+            vb['name'], vb['append'], rel(vb['kernel'], top),
+            rel(vb['log'], top)))
+    o.append('')
+    head = '| BDF | BAR | size |'
+    sep = '|---|---|---|'
+    for vb in vfio:
+        head += ' %s mmap ns | %s pread ns |' % (vb['name'], vb['name'])
+        sep += '---|---|'
+    o.append(head)
+    o.append(sep)
+    for bdf, bar, size in vfio_bars(vfio):
+        line = '| %s | %d | %d |' % (bdf, bar, size)
+        for vb in vfio:
+            a = next((x for x in vb['access'] if x['bdf'] == bdf and
+                      x['bar'] == bar), {})
+            for k in ('mmap_ns', 'pread_ns'):
+                v = a.get(k)
+                line += ' %s |' % ('-' if v is None else '%.1f' % v)
+        o.append(line)
+    o.append('')
+    for vb in vfio:
+        acc = vb['access']
+        mm = [a['mmap_ns'] for a in acc if a['mmap_ns'] is not None]
+        pr = [a['pread_ns'] for a in acc if a['pread_ns'] is not None]
+        reads = acc[0]['reads'] if acc else 0
+        o.append('- %s: %d of %d small BARs mmap-able%s; pread median %s ns'
+                 '%s (%d reads each)' % (
+                     vb['name'], len(mm), len(acc),
+                     ', mmap median %.1f ns' % statistics.median(mm)
+                     if mm else '',
+                     '%.1f' % statistics.median(pr) if pr else '-',
+                     ', pread/mmap %.1fx' % (statistics.median(pr) /
+                                             statistics.median(mm))
+                     if mm and pr else '', reads))
+    o.append('')
+    o.append('Data: `%s`, drawn by `gnuplot vfio-access.gp` (run in that '
+             'directory).' % rel(os.path.join(args.plotdir,
+                                              'vfio-access.dat'), top))
+    o.append('')
+
+
+def write_kunit_md(o, kruns, args, top):
+    o.append('## KUnit: emulated bus, large N')
+    o.append('')
+    runs = [(reps, s) for reps, s in kruns if s]
+    if not runs:
+        o.append('Not run (BENCH_KUNIT=0, or the tree lacks the '
+                 'pci_align_bench suite, or its run failed: see the '
+                 'make bench output).')
+        o.append('')
+        return
+    ksum = runs[0][1]
+    o.append('Suite `pci_align_bench` of drivers/pci/tests/pci_align_kunit.c '
+             'on x86_64 under QEMU `-icount shift=0,sleep=off` (the ktime '
+             'figures of the suite are then guest instructions, 1 per ns): '
+             'an emulated host bridge (config space in memory) with '
+             '%s devices, each with a 32-bit BAR and a 64-bit prefetchable '
+             'BAR of 32-256 bytes.  Each repetition creates the bus, then '
+             'counts `pci_scan_root_bus_bridge()` + `pci_bus_size_bridges()` '
+             '+ `pci_bus_assign_resources()` (as pci_host_probe()); "off" '
+             '(stock) and "all" alternate.  N is fixed at %s by the suite '
+             '(EMU_BIG_FUNCS = 4 bridges x 256 + 4 slots x 8 functions, a '
+             'compile-time constant; see the README for the change that '
+             'makes it a parameter).  Command: `cd %s && %s` (after '
+             '`kunit.py build --arch x86_64 --kunitconfig=drivers/pci/tests`'
+             '), %d times.' % (
+                 ksum.get('n'), ksum.get('n'),
+                 rel(args.kunit_tree, top) or '.', args.kunit_command,
+                 len(runs)))
+    o.append('')
+    o.append('| rep | param | %s | host window span | unassigned | shared |'
+             % ' | '.join('run %d kinsn' % k for k in range(1, len(runs) + 1)))
+    o.append('|---|---|%s---|---|---|' % ('---|' * len(runs)))
+    for i, kv in enumerate(runs[0][0]):
+        vals = []
+        for reps, _ in runs:
+            x = reps[i] if i < len(reps) else {}
+            vals.append('%.3f' % (int(x.get('ns', 0)) / 1e3) if x else '-')
+        o.append('| %s | %s | %s | %s | %s | %s |' % (
+            kv.get('rep'), 'stock (off)' if kv.get('param') == 'off'
+            else kv.get('param'), ' | '.join(vals),
+            fmt_size(int(kv.get('span', 0))), kv.get('unassigned'),
+            kv.get('shared')))
+    o.append('')
+    for k, (reps, s) in enumerate(runs, 1):
+        o.append('- run %d: median stock %s, all %s instructions: all/stock '
+                 '= **%s**' % (k, s.get('stock_ns'), s.get('all_ns'),
+                               ratio_text(int(s.get('all_ns', 0)),
+                                          int(s.get('stock_ns', 0)))))
+    o.append('')

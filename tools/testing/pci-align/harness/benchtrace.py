@@ -159,47 +159,45 @@ def summarize(path, entries, cats):
     block_pc, block_n = None, 0
     with open(path, errors='replace') as f:
         for line in f:
+            if line.startswith('Trace '):
+                m = EXEC_RE.match(line)
+                if not m:
+                    continue
+                if block_pc is not None:
+                    pending[block_pc] = block_n
+                    block_pc, block_n = None, 0
+                tb, pc = m.group(1), int(m.group(2), 16)
+                if pc in pending:
+                    tbsize[tb] = pending.pop(pc)
+                name = by_addr.get(pc)
+                if name and cur is res:
+                    res['calls'][name] += 1
+                    if name == MARKER:
+                        res['marker'] = True
+                        cur = res['after']
+                        continue
+                c = category(pc) if cur is res else None
+                if c:
+                    n = tbsize.get(tb, 0)
+                    limit = int(m.group(3), 16) & 0x1ff   # CF_COUNT_MASK
+                    res['insns'][c] += min(n, limit) if limit else n
+                continue
+            if line.startswith('0x'):
+                m = INSN_RE.match(line)
+                if m:
+                    if block_pc is None:
+                        block_pc = int(m.group(1), 16)
+                    block_n += 1
+                    continue
             if line.startswith('pci_cfg_read'):
                 cur['cfg_read'] += 1
-                continue
-            if line.startswith('pci_cfg_write'):
+            elif line.startswith('pci_cfg_write'):
                 cur['cfg_write'] += 1
-                continue
-            if line.startswith('IN:'):
+            elif line.startswith('IN:'):
                 block_pc, block_n = None, 0
-                continue
-            m = INSN_RE.match(line)
-            if m:
-                if block_pc is None:
-                    block_pc = int(m.group(1), 16)
-                block_n += 1
-                continue
-            if block_pc is not None and not line.strip():
+            elif block_pc is not None and not line.strip():
                 pending[block_pc] = block_n
                 block_pc, block_n = None, 0
-                continue
-            m = EXEC_RE.match(line)
-            if not m:
-                continue
-            if block_pc is not None:
-                pending[block_pc] = block_n
-                block_pc, block_n = None, 0
-            tb, pc, cflags = m.group(1), int(m.group(2), 16), \
-                int(m.group(3), 16)
-            if pc in pending:
-                tbsize[tb] = pending.pop(pc)
-            name = by_addr.get(pc)
-            if name and cur is res:
-                res['calls'][name] += 1
-                if name == MARKER:
-                    res['marker'] = True
-                    cur = res['after']
-                    continue
-            c = category(pc) if cur is res else None
-            if c:
-                n = tbsize.get(tb, 0)
-                limit = cflags & 0x1ff        # CF_COUNT_MASK (icount)
-                res['insns'][c] += min(n, limit) if limit else n
     return res
 
 

@@ -157,3 +157,19 @@ def test_report_differs(tmp_path):
     assert checks['bench-bridge-8-all-deterministic']
     assert '1000 = 1001 (DIFFER)' in md
     assert '| **no** |' in md
+
+
+def test_parse_kunit_groups(tmp_path):
+    p = tmp_path / 'k.log'
+    lines = []
+    for n in (256, 1024):
+        lines += ['bench: rep=0 param=off ns=%d span=1 unassigned=0 '
+                  'shared=3' % n,
+                  'bench: rep=0 param=all ns=%d span=2 unassigned=0 '
+                  'shared=0' % (n + 1),
+                  'bench: n=%d reps=1 stock_ns=%d all_ns=%d ratio=1.000 '
+                  'stock_span=1 all_span=2' % (n, n, n + 1)]
+    p.write_text('\n'.join(lines) + '\n')
+    g = benchreport.parse_kunit_groups(str(p))
+    assert [s['n'] for _, s in g] == ['256', '1024']
+    assert [r['ns'] for r in g[1][0]] == ['1024', '1025']

@@ -179,6 +179,9 @@ def run(test, check_only=False):
                                         command)
     timeout = int(_env('TIMEOUT', '300'))
     t_start = time.time()
+    tree_commit = subprocess.run(
+        ['git', '-C', paths.TREE, 'log', '-1', '--format=%h %s'],
+        capture_output=True, text=True).stdout.strip() or '?'
     load_start = ' '.join(open('/proc/loadavg').read().split()[:3])
     os.makedirs(logdir, exist_ok=True)
     for f in os.listdir(logdir):
@@ -250,7 +253,7 @@ def run(test, check_only=False):
              '--kunit-tree', ktree, '--kunit-build', kbuild,
              '--load-start', load_start, '--load-end',
              ' '.join(open('/proc/loadavg').read().split()[:3]),
-             '--command', command]
+             '--command', command, '--tree-commit', tree_commit]
     if klogs:
         args += ['--kunit-command', ' '.join(
             shlex.quote(a) for a in kunit_command(

@@ -323,6 +323,7 @@ def main(argv, check):
     ap.add_argument('--command', default='make bench')
     ap.add_argument('--load-start', default='?')
     ap.add_argument('--load-end', default='?')
+    ap.add_argument('--tree-commit', default='?')
     args = ap.parse_args(argv)
     top = paths.ROOT
 
@@ -558,10 +559,13 @@ def write_md(rows, args, top, boots, kruns, brk, vfio):
              'CPUs, load average (1/5/15 min) %s at the start, %s at the '
              'end.  The figures below are guest instruction counts, not '
              'times, so the load does not change them (the vfio access '
-             'times excepted).' % (
+             'times excepted).  Kernel tree: `%s` at %s (the arm64 and '
+             'arm64-pab kernels are built from it, incrementally, by make '
+             'bench).' % (
                  args.command, args.wall, args.boots or len(boots),
                  args.qemu_wall, args.extra_wall, os.cpu_count(),
-                 args.load_start, args.load_end))
+                 args.load_start, args.load_end,
+                 rel(paths.TREE, top), args.tree_commit))
     o.append('')
     o.append('**Count, don\'t time.**  Every counted boot runs under QEMU '
              '`-icount shift=0,sleep=off`: the guest\'s clock advances '

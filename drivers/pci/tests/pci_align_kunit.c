@@ -17,9 +17,12 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/acpi.h>
+#include <linux/debug_locks.h>
 #include <linux/ioport.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
+#include <linux/prandom.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/sort.h>
@@ -842,6 +845,15 @@ static const struct pci_align_param_case pci_align_param_cases[] = {
 	{ "ten bad entries, all", "x;x;x;x;x;x;x;x;x;x;all", .ret = -EINVAL,
 	  .valid = "all" },
 	{ "long garbage", "x", 5000, "", .ret = -EINVAL, .valid = "-" },
+	/* Found by pci_align_test_fuzz: sscanf() took these */
+	{ "order overflowing an int", "4294967308@all", .ret = -EINVAL,
+	  .valid = "-" },
+	{ "signed order", "+12@all", .ret = -EINVAL, .valid = "-" },
+	{ "0x after a path", "0000:00:02.0x;all", .ret = -EINVAL,
+	  .valid = "all" },
+	{ "space in an ID", "pci: 1b36:0005;all", .ret = -EINVAL,
+	  .valid = "all" },
+	{ "newline in an entry", "all\n12@all", .ret = -EINVAL, .valid = "-" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(pci_align_param, pci_align_param_cases, desc);
@@ -956,6 +968,25 @@ static void pci_align_test_sysfs(struct kunit *test)
 	}
 }
 
+/*
+ * A NUL byte in a sysfs write would cut the value short: "all\0x" is
+ * refused, a NUL at the end is not part of the value.
+ */
+static void pci_align_test_sysfs_nul(struct kunit *test)
+{
+	static const char cut[] = "all\0garbage\n", end[] = "13@all\0";
+
+	pci_align_set(test, "12@all");
+	KUNIT_EXPECT_EQ(test, pci_align_store(cut, sizeof(cut) - 1),
+			(ssize_t)-EINVAL);
+	KUNIT_EXPECT_STREQ(test, pci_align_show(test), "12@all");
+	KUNIT_EXPECT_EQ(test, pci_align_store("\0all\n", 5), (ssize_t)-EINVAL);
+	KUNIT_EXPECT_STREQ(test, pci_align_show(test), "12@all");
+	KUNIT_EXPECT_EQ(test, pci_align_store(end, sizeof(end) - 1),
+			(ssize_t)sizeof(end) - 1);
+	KUNIT_EXPECT_STREQ(test, pci_align_show(test), "13@all");
+}
+
 /* ---- the alignment requested for a device ----------------------------- */
 
 static struct pci_dev *pci_align_fake_dev(struct kunit *test,
@@ -968,6 +999,9 @@ static struct pci_dev *pci_align_fake_dev(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, bus);
 	bus->ops = &emu->ops;
 	bus->number = TEST_BUSNR;
+#ifdef CONFIG_X86
+	bus->sysdata = &emu->sysdata;	/* pci_domain_nr() */
+#endif
 
 	dev = kunit_kzalloc(test, sizeof(*dev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, dev);
@@ -1283,13 +1317,386 @@ static void pci_align_test_bar(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->mem_on, 0);
 }
 
+/* ---- the parameter on generated input ---------------------------------- */
+
+static unsigned long fuzz_seed = 1;
+module_param(fuzz_seed, ulong, 0444);
+MODULE_PARM_DESC(fuzz_seed, "Seed of the PRNG of pci_align_test_fuzz");
+
+static unsigned int fuzz_values = 100000;
+module_param(fuzz_values, uint, 0444);
+MODULE_PARM_DESC(fuzz_values, "Number of values pci_align_test_fuzz generates");
+
+#define FUZZ_MAX_ENTRIES	6
+#define FUZZ_LEN		(2 * PAGE_SIZE)
+#define FUZZ_PREV		"12@all"
+
+/* What the grammar of pci_align_fuzz_value() knows of a value */
+struct fuzz_expect {
+	bool bad;		/* a malformed entry: check fails */
+	char valid[FUZZ_LEN];	/* the valid entries, joined by ';' */
+	resource_size_t align;	/* for the test device, 0: default */
+	bool resize;
+	bool all;
+	bool unknown;		/* not checked against the grammar */
+};
+
+struct fuzz_state {
+	struct rnd_state rnd;
+	struct pci_dev *dev;
+	unsigned int tried, accepted, mutated, sysfs;
+	char value[FUZZ_LEN];
+	char buf[FUZZ_LEN];
+	char *shown;		/* a page, for sysfs_emit() */
+	struct fuzz_expect exp;
+	/* The first failure, reported once the console is back */
+	char failure[256];
+};
+
+static u32 fuzz_rand(struct fuzz_state *s, u32 n)
+{
+	return prandom_u32_state(&s->rnd) % n;
+}
+
+/* Malformed entries: each one alone is rejected */
+static const char * const fuzz_bad[] = {
+	"x", "garbage", "0@all", "-1@all", "64@all", "99@all", "@all", "all@",
+	"allx", "al", "12@", "pci:", "pci:zz:1", "pci:1b36", "0000:40:02",
+	"0000:40:02.0x", "40", "/02.0", "0000:40:02.0/", "0000:40:02.0/2",
+	"4294967308@all", "18446744073709551628@all",
+	"99999999999999999999@all", " all", "all ", "12 @all", "+12@all",
+};
+
+static void fuzz_cat(char *dst, const char *fmt, ...)
+{
+	size_t len = strlen(dst);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst + len, FUZZ_LEN - len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Append one entry of the grammar to s->value (and, if valid, to the
+ * expected valid entries), updating what the test device should get.
+ * Returns true if the entry may be followed by ',' (a path entry takes
+ * ',' as part of it).
+ */
+static bool fuzz_entry(struct fuzz_state *s, char *out)
+{
+	struct fuzz_expect *e = &s->exp;
+	unsigned int order = 0, kind = fuzz_rand(s, 8);
+	int domain = pci_domain_nr(s->dev->bus);
+	char entry[96] = "";
+	bool match = false, comma = true;
+
+	if (kind < 6 && fuzz_rand(s, 2))
+		order = 1 + fuzz_rand(s, 8 * sizeof(resource_size_t) - 1);
+	if (order)
+		snprintf(entry, sizeof(entry), "%u@", order);
+
+	switch (kind) {
+	case 0:		/* all */
+		fuzz_cat(entry, "all");
+		if (!e->align && !e->all) {
+			e->all = true;
+			e->align = order ? (resource_size_t)1 << order : TEST_PAGE;
+		}
+		break;
+	case 1:		/* IDs of the test device, or not */
+		match = fuzz_rand(s, 2);
+		fuzz_cat(entry, "pci:%x:%04x", match ? TEST_VENDOR : 0x8086,
+			 TEST_DEVICE);
+		if (fuzz_rand(s, 2))
+			fuzz_cat(entry, ":%x:%x", TEST_SUBVENDOR,
+				 TEST_SUBDEVICE + fuzz_rand(s, 2) * !match);
+		break;
+	case 2:		/* wildcards */
+		match = true;
+		fuzz_cat(entry, "pci:0:%x", fuzz_rand(s, 2) ? TEST_DEVICE : 0);
+		break;
+	case 3:		/* its path, or another one */
+	case 4:
+		match = fuzz_rand(s, 2);
+		if (domain || fuzz_rand(s, 2))
+			fuzz_cat(entry, "%04x:", domain);
+		fuzz_cat(entry, "%02x:%02x.%x", TEST_BUSNR + !match,
+			 PCI_SLOT(s->dev->devfn), PCI_FUNC(s->dev->devfn));
+		comma = false;
+		break;
+	case 5:		/* a path through a bridge: never the root-bus device */
+		fuzz_cat(entry, "%04x:%02x:%02x.0/%02x.%x", domain, TEST_BUSNR,
+			 fuzz_rand(s, 32), fuzz_rand(s, 32), fuzz_rand(s, 8));
+		comma = false;
+		break;
+	default:	/* malformed */
+		e->bad = true;
+		strscpy(entry, fuzz_bad[fuzz_rand(s, ARRAY_SIZE(fuzz_bad))]);
+		comma = false;
+		break;
+	}
+
+	fuzz_cat(out, "%s", entry);
+	if (kind > 5)
+		return comma;
+	fuzz_cat(e->valid, "%s%s", *e->valid ? ";" : "", entry);
+	if (match && kind != 0 && !e->resize) {
+		/* The first entry naming the device wins over "all" */
+		e->align = (resource_size_t)1 << (order ?: PAGE_SHIFT);
+		e->resize = true;
+		e->all = false;
+	}
+	return comma;
+}
+
+/* A value of 1..FUZZ_MAX_ENTRIES entries, sometimes over a page long */
+static void fuzz_value(struct fuzz_state *s)
+{
+	unsigned int i, n = 1 + fuzz_rand(s, FUZZ_MAX_ENTRIES);
+	bool comma, repeat = !fuzz_rand(s, 64);
+
+	memset(&s->exp, 0, sizeof(s->exp));
+	*s->value = '\0';
+	for (i = 0; i < n; i++) {
+		comma = fuzz_entry(s, s->value);
+		if (i + 1 < n || fuzz_rand(s, 8) == 0)
+			fuzz_cat(s->value, "%c", comma && fuzz_rand(s, 2) ? ',' : ';');
+	}
+	if (!repeat)
+		return;
+	/* The same entries again until it is longer than a page */
+	n = strlen(s->value);
+	while (strlen(s->value) + n + 1 < FUZZ_LEN - 1 &&
+	       strlen(s->value) < PAGE_SIZE + 16)
+		fuzz_cat(s->value, ";%.*s", n, s->value);
+	s->exp.unknown = true;
+}
+
+/* Mutate s->value: bytes nobody typed by hand */
+static void fuzz_mutate(struct fuzz_state *s)
+{
+	size_t len = strlen(s->value), pos = len ? fuzz_rand(s, len) : 0;
+	static const char * const junk[] = {
+		";", ",", ";;", ",,", "@", " ", "\t", "\n", "/", ":", ".",
+		"99999999999999999999", "4294967296", "ffffffff", "-",
+	};
+	unsigned int i, n;
+
+	switch (fuzz_rand(s, 5)) {
+	case 0:		/* truncate */
+		s->value[pos] = '\0';
+		break;
+	case 1:		/* insert a separator, huge number or whitespace */
+		n = fuzz_rand(s, ARRAY_SIZE(junk));
+		if (len + strlen(junk[n]) < FUZZ_LEN - 1) {
+			memmove(s->value + pos + strlen(junk[n]), s->value + pos,
+				len - pos + 1);
+			memcpy(s->value + pos, junk[n], strlen(junk[n]));
+		}
+		break;
+	case 2:		/* flip bytes */
+		for (i = 0; len && i < 1 + fuzz_rand(s, 3); i++)
+			s->value[fuzz_rand(s, len)] = 1 + fuzz_rand(s, 255);
+		break;
+	case 3:		/* random bytes */
+		n = fuzz_rand(s, 80);
+		for (i = 0; i < n; i++)
+			s->value[i] = 1 + fuzz_rand(s, 255);
+		s->value[n] = '\0';
+		break;
+	default:	/* duplicate a part */
+		n = min_t(size_t, len - pos, FUZZ_LEN - 1 - len);
+		memmove(s->value + pos + n, s->value + pos, len - pos + 1);
+		break;
+	}
+}
+
+static __printf(2, 3) void fuzz_fail(struct fuzz_state *s, const char *fmt, ...)
+{
+	size_t len;
+	va_list ap;
+
+	if (*s->failure)
+		return;
+	len = snprintf(s->failure, sizeof(s->failure), "value %u: ", s->tried);
+	va_start(ap, fmt);
+	len += vsnprintf(s->failure + len, sizeof(s->failure) - len, fmt, ap);
+	va_end(ap);
+	snprintf(s->failure + len, sizeof(s->failure) - len,
+		 ": \"%.100s\" (%zu bytes)", s->value, strlen(s->value));
+}
+
+static resource_size_t fuzz_match(struct fuzz_state *s, bool *resize,
+				  bool *all)
+{
+	return pci_specified_resource_alignment(s->dev, resize, all);
+}
+
+/*
+ * Write s->value to sysfs after FUZZ_PREV, as echo does, or with a NUL
+ * byte in it: a rejected write keeps FUZZ_PREV.
+ */
+static void fuzz_sysfs(struct fuzz_state *s, int check)
+{
+	size_t len = strlen(s->value), nul = len + 1;
+	char *shown = s->shown;
+	ssize_t ret, want;
+
+	if (pci_align_store(FUZZ_PREV, strlen(FUZZ_PREV)) != strlen(FUZZ_PREV)) {
+		fuzz_fail(s, "can't set " FUZZ_PREV);
+		return;
+	}
+	memcpy(s->buf, s->value, len);
+	s->buf[len] = '\n';
+	if (len && !fuzz_rand(s, 16)) {
+		nul = fuzz_rand(s, len);	/* an embedded NUL */
+		s->buf[nul] = '\0';
+	}
+	ret = pci_align_store(s->buf, len + 1);
+	want = nul <= len || check || len + 1 >= PAGE_SIZE - 1 ? -EINVAL :
+	       len + 1;
+	if (!len)
+		want = len + 1;		/* the default again */
+	if (ret != want) {
+		fuzz_fail(s, "sysfs write returned %zd, not %zd (NUL at %zu)",
+			  ret, want, nul);
+		return;
+	}
+
+	s->sysfs++;
+	ret = bus_attr_resource_alignment.show(&pci_bus_type, shown);
+	if (ret > 0 && shown[ret - 1] == '\n')
+		shown[ret - 1] = '\0';
+	if (want < 0 ? strcmp(shown, FUZZ_PREV) :
+	    len && strcmp(shown, s->value))
+		fuzz_fail(s, "sysfs shows the wrong value");
+}
+
+static void fuzz_one(struct fuzz_state *s, bool mutated)
+{
+	struct fuzz_expect *e = &s->exp;
+	resource_size_t align, def;
+	bool resize, all;
+	char *valid;
+	int check;
+
+	check = pci_check_resource_alignment(s->value);
+	if (check && check != -EINVAL) {
+		fuzz_fail(s, "check returned an unknown error");
+		return;
+	}
+	valid = pci_valid_resource_alignment(s->value);
+	if (!check && *s->value && !valid)
+		fuzz_fail(s, "an accepted value has no valid entries");
+	if (valid && pci_check_resource_alignment(valid))
+		fuzz_fail(s, "the valid entries are not accepted");
+	if (valid && strlen(valid) > strlen(s->value))
+		fuzz_fail(s, "the valid entries are longer than the value");
+	if (!mutated && !e->unknown) {
+		if (!e->bad == !!check)
+			fuzz_fail(s, "check disagrees with the grammar");
+		if (*e->valid ? !valid || strcmp(valid, e->valid) : !!valid)
+			fuzz_fail(s, "valid entries \"%.60s\", grammar \"%.60s\"",
+				  valid ?: "(none)", e->valid);
+	}
+
+	/* What a device gets from the valid entries, as on the command line */
+	if (valid && strlen(valid) < PAGE_SIZE - 2) {
+		pci_align_store("off", 3);
+		def = fuzz_match(s, &resize, &all);
+		if (pci_align_store(valid, strlen(valid)) != strlen(valid)) {
+			fuzz_fail(s, "sysfs refuses the valid entries");
+		} else {
+			align = fuzz_match(s, &resize, &all);
+			if (!mutated && !e->unknown &&
+			    (align != (e->align ?: def) || resize != e->resize ||
+			     all != e->all))
+				fuzz_fail(s, "the device gets what the grammar doesn't say");
+			/* An accepted value is matched as its valid entries */
+			if (!check && *s->value &&
+			    pci_align_store(s->value, strlen(s->value)) > 0) {
+				bool r2, a2;
+
+				if (fuzz_match(s, &r2, &a2) != align ||
+				    r2 != resize || a2 != all)
+					fuzz_fail(s, "matching differs from the checked value");
+			}
+		}
+	}
+	kfree(valid);
+	s->accepted += !check;
+	fuzz_sysfs(s, check);
+}
+
+/*
+ * Generated values through the real parser: the check at set time, the
+ * valid entries of the command line, sysfs and the matching at device
+ * add.  Values come from the grammar of the parameter (with known
+ * results) and from mutations of them and random bytes (no crash, and
+ * the parser's parts agree with each other).  The malformed ones log
+ * their errors into the kernel log buffer, not onto the console, so
+ * that 100000 values take seconds.
+ */
+static void pci_align_test_fuzz(struct kunit *test)
+{
+	int loglevel = console_loglevel;
+	struct pci_align_emu *emu;
+	struct fuzz_state *s;
+	u64 seed = fuzz_seed;
+	bool warned;
+	int locks;
+	unsigned int i;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->shown = pci_align_show(test);
+	emu = emu_create(test, pci_align_fake_desc, 1);
+	s->dev = pci_align_fake_dev(test, emu);
+	prandom_seed_state(&s->rnd, seed);
+	kunit_info(test, "fuzz: seed %llu (pci_align_kunit.fuzz_seed=%llu repeats it)\n",
+		   seed, seed);
+
+	warned = test_taint(TAINT_WARN);
+	locks = debug_locks;
+	console_loglevel = CONSOLE_LOGLEVEL_SILENT;
+	for (i = 0; i < fuzz_values && !*s->failure; i++) {
+		bool mutated = i % 2;
+
+		s->tried = i;
+		fuzz_value(s);
+		if (mutated) {
+			fuzz_mutate(s);
+			s->mutated++;
+		}
+		fuzz_one(s, mutated);
+		cond_resched();
+	}
+	console_loglevel = loglevel;
+
+	/*
+	 * KASAN and UBSAN fail the test themselves; a WARN or lockdep report
+	 * would not be seen on the silent console.
+	 */
+	KUNIT_EXPECT_FALSE_MSG(test, !warned && test_taint(TAINT_WARN),
+			       "a WARNING was logged, seed %llu", seed);
+	KUNIT_EXPECT_EQ_MSG(test, debug_locks, locks,
+			    "lockdep reported a problem, seed %llu", seed);
+	kunit_info(test, "fuzz: %u values (%u mutated), %u accepted, %u sysfs writes\n",
+		   i, s->mutated, s->accepted, s->sysfs);
+	KUNIT_EXPECT_STREQ_MSG(test, s->failure, "", "seed %llu", seed);
+	KUNIT_EXPECT_EQ(test, i, fuzz_values);
+}
+
 static struct kunit_case pci_align_param_test_cases[] = {
 	KUNIT_CASE_PARAM(pci_align_test_check, pci_align_param_gen_params),
 	KUNIT_CASE_PARAM(pci_align_test_valid, pci_align_param_gen_params),
 	KUNIT_CASE_PARAM(pci_align_test_sysfs, pci_align_param_gen_params),
+	KUNIT_CASE(pci_align_test_sysfs_nul),
 	KUNIT_CASE_PARAM(pci_align_test_match, pci_align_match_gen_params),
 	KUNIT_CASE(pci_align_test_probe_only),
 	KUNIT_CASE_PARAM(pci_align_test_bar, pci_align_bar_gen_params),
+	KUNIT_CASE_SLOW(pci_align_test_fuzz),
 	{}
 };
 

@@ -120,14 +120,58 @@ static void bad_write(const char *name, const char *val, size_t len,
 	result(nmsg == 1 && matched == 1, "one-log-line", detail);
 }
 
+/* A malformed value, its length (0: strlen) and what the message names */
+struct bad_value {
+	const char *val;
+	size_t len;
+	const char *want;
+};
+
+/*
+ * Those of scenarios/badinput.py's CASES that are malformed as a whole in
+ * sysfs (its "" is valid here: it restores the default), and what only
+ * a write can carry: ',' separators, whitespace and NUL bytes
+ */
+static const struct bad_value bad[] = {
+	{ "all;garbage", 0, "\"garbage\"" },
+	{ "99@all", 0, "99@all" },
+	{ "-1@all", 0, "-1@all" },
+	{ "@all", 0, "\"@all\"" },
+	{ "all@", 0, "all@" },
+	{ "garbage;all", 0, "\"garbage\"" },
+	{ "12@0000:00:1f.7x;all", 0, "12@0000:00:1f.7x" },
+	{ "0@all", 0, "0@all" },
+	{ "64@all", 0, "64@all" },
+	{ "65536@all", 0, "65536@all" },
+	{ "4294967308@all", 0, "4294967308@all" },
+	{ "+12@all", 0, "+12@all" },
+	{ "12@12@all", 0, "12@12@all" },
+	{ "allx", 0, "allx" },
+	{ "ALL", 0, "\"ALL\"" },
+	{ "12@", 0, "\"12@\"" },
+	{ "pci:zz:1", 0, "pci:zz:1" },
+	{ "pci:1b36", 0, "\"pci:1b36\"" },
+	{ "pci:1b36:0005x;all", 0, "pci:1b36:0005x" },
+	{ "0000:00:02", 0, "\"0000:00:02\"" },
+	{ "0000:00:02.0x", 0, "0000:00:02.0x" },
+	{ "/02.0", 0, "\"/02.0\"" },
+	{ "all;;all", 0, "\"\"" },
+	{ "all;off", 0, "\"off\"" },
+	{ "12@all;99@all", 0, "99@all" },
+	{ "all,garbage", 0, "\"garbage\"" },
+	{ "garbage,all", 0, "\"garbage\"" },
+	{ "all, 12@all", 0, "\" 12@all\"" },
+	{ "pci: 1b36:0005", 0, "pci: 1b36:0005" },
+	{ " all", 0, "\" all\"" },
+	/* %pE escapes them, /dev/kmsg escapes the backslash as \x5c */
+	{ "all\t", 0, "all\\x5ct" },
+	{ "all\n12@all", 0, "all\\x5cn12@all" },
+	{ "all\0garbage", 11, "NUL byte at offset 3" },
+	{ "\0all", 4, "NUL byte at offset 0" },
+};
+
 void test_badinput(void)
 {
-	static const char * const bad[] = {
-		"all;garbage", "99@all", "-1@all", "@all", "all@",
-	};
-	static const char * const part[] = {
-		"garbage", "99@all", "-1@all", "@all", "all@",
-	};
 	char buf[8192], detail[512];
 	static char big[4096];
 	unsigned int i;
@@ -140,11 +184,13 @@ void test_badinput(void)
 	result(ret >= 0, "readable", detail);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		size_t len = bad[i].len ? bad[i].len : strlen(bad[i].val);
 		char val[64];
 
-		cur_case = bad[i];
-		snprintf(val, sizeof(val), "%s\n", bad[i]);
-		bad_write("rejected", val, strlen(val), part[i]);
+		cur_case = bad[i].want;
+		memcpy(val, bad[i].val, len);
+		val[len] = '\n';		/* as echo writes it */
+		bad_write("rejected", val, len + 1, bad[i].want);
 	}
 
 	cur_case = "4096-byte value";

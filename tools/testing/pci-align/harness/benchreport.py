@@ -582,9 +582,17 @@ def write_md(rows, args, top, boots, kruns, brk, vfio):
              'virt machine puts fresh random bytes into the device tree '
              '(/chosen/rng-seed, kaslr-seed) at each start: the counts '
              'are equal anyway (this kernel has no KASLR, and nothing on '
-             'the PCI path depends on the random pool); nothing else was '
-             'needed (no `align=off` with shift=0 and sleep=off, no '
-             '`-rtc clock=vm`: the guest has no RTC driver).')
+             'the PCI path depends on the random pool).  The count is guest '
+             'time, so it includes whatever else the guest runs during the '
+             'initcall: with the default `initramfs_async=1` a worker '
+             'unpacks the initramfs while the initcall sleeps (pciehp\'s '
+             'waits behind the switch), and the switch shape\'s counts '
+             'changed by 2 to 19 thousand between two runs when the '
+             'initramfs was rebuilt in between; every boot therefore has '
+             '`initramfs_async=0` and all boots of a run use one copy of '
+             'the initramfs.  Nothing else was needed (no `align=off`: it '
+             'is the default, no `-rtc clock=vm`: the guest has no RTC '
+             'driver).')
     o.append('')
     o.append('Machine: arm64 `virt` under QEMU TCG (`pcialign.py boot arm64 '
              'bench-<shape>-<N>`), 1 CPU, Linux assigns all BARs.  Devices: QEMU '

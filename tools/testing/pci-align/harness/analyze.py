@@ -299,14 +299,24 @@ class Run:
             return False
         return True
 
-    def debug_reports(self):
+    def debug_reports(self, known=None):
         """{kind: [header lines]} for each of DEBUG_KINDS: the debug
         kernel's reports in the records debug.c kept (the whole boot), or
         else in the kernel log dump; kmemleak: its "unreferenced object"
-        lines"""
+        lines.  KNOWN {name: regex}: a report whose text (its header up to
+        the next header, at most 200 lines) matches is not counted but
+        listed under 'known' {name: [header lines]}"""
         lines = [t for _, t in self.klogwarn['lines']] if self.klogwarn \
             else self.klog
-        out = {k: [ln for ln in lines if r.search(ln)] for k, r in DEBUG_RES}
+        out = {k: [] for k, _ in DEBUG_RES}
+        out['known'] = {name: [] for name in (known or {})}
+        for i, end, name in report_blocks(lines, known):
+            if name:
+                out['known'][name].append(lines[i])
+                continue
+            for k, r in DEBUG_RES:
+                if r.search(lines[i]):
+                    out[k].append(lines[i])
         out['kmemleak'] = [ln for ln in (self.kmemleak or {}).get('lines', [])
                            if 'unreferenced object' in ln]
         return out
@@ -382,6 +392,22 @@ class Run:
             if key not in ref:      # first print = enumeration
                 ref[key] = int(m.group('start'), 16)
         return ref
+
+
+def report_blocks(lines, known=None):
+    """[(first, end, name)]: each debug report of LINES (a DEBUG_RES
+    header up to the next one, at most 200 lines: lines[first:end]) and the
+    name of the KNOWN {name: regex} pattern its text matches, or None"""
+    heads = [i for i, ln in enumerate(lines)
+             if any(r.search(ln) for _, r in DEBUG_RES)]
+    out = []
+    for n, i in enumerate(heads):
+        end = min(heads[n + 1] if n + 1 < len(heads) else len(lines),
+                  i + 200)
+        text = '\n'.join(lines[i:end])
+        out.append((i, end, next((k for k, rx in (known or {}).items()
+                                  if re.search(rx, text, re.S)), None)))
+    return out
 
 
 def decoded_ranges(run):

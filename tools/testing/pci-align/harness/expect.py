@@ -64,6 +64,15 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               those the kernel warned about
   vfio all|none               vfiocheck: every BAR mmap-able / at least
                               one not
+  vfio_why OPENS              vfio-pci logs "not mmap-able ...
+                              pci=resource_alignment=all" exactly OPENS
+                              times (once per open of the device) for each
+                              BAR vfiocheck found without mmap and never
+                              for the others; each line gives the BAR's
+                              range from the boot's table and names a
+                              resource of that table in the same page with
+                              its range (or the BAR doesn't start a page
+                              and nothing else is in it)
   debug_reports N             the debug kernel's reports (guest/init/
                               debug.c, analyze.Run.debug_reports()): the
                               guest's kept kernel records (every record of
@@ -78,7 +87,11 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               atomic-sleep (sleeping function called from
                               invalid context), bug ("BUG: "), warning
                               ("WARNING: "), odebug, kmemleak
-                              (unreferenced objects after two scans)
+                              (unreferenced objects after two scans);
+                              option debug_known {NAME: REGEX}: a report
+                              whose text matches REGEX is a diagnostic,
+                              not counted (a known report of code outside
+                              the series, see scenarios/debug.py)
   race {...}                  scenarios/race.py's checks (guest/init/
                               race.c): see e_race()
 """
@@ -90,7 +103,8 @@ from .analyze import (ALIGN_MSG_RE, BAD_RE, BARNAME_RE, BDF_RE, CMD_DECODE,
                       CMD_MEMORY, CMDLINE_RE, ERROR_RE, IOV_FIRST,
                       PARAM_ERR_RE, RELEASE_CHILD_RE, REALLOC_LOG_RE,
                       RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE,
-                      decode_overlaps, decoded_ranges, klog_after, rid,
+                      decode_overlaps, decoded_ranges, klog_after,
+                      report_blocks, rid,
                       small_assigned, sriov_layout)
 
 def sriov_checks(run, want, check, note):
@@ -262,7 +276,7 @@ def sriov_ref_checks(run, ref, refname, check):
 
 
 OPTIONS = ('small', 'page_size', 'warn_re', 'warn_min', 'log_lines', 'report', 'ref',
-           'label', 'kmemleak')
+           'label', 'kmemleak', 'debug_known')
 ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'unassigned', 'param_error', 'param_ok', 'sysfs', 'dev_align',
          'moved_unaligned', 'mem_decoding', 'cmd_ref', 'same_devices',
@@ -270,7 +284,7 @@ ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'assigned_after', 'align_warnings', 'log', 'log_re', 'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
          'host_ok', 'program', 'ktap_checks', 'ktap', 'rc', 'lists_shared',
          'lists_shared_min', 'lists_none', 'page_size_is', 'ktap_has',
-         'names_warned', 'vfio', 'race', 'debug_reports')
+         'names_warned', 'vfio', 'vfio_why', 'race', 'debug_reports')
 TESTDEV = '1b36:0005'
 WARNED_RE = re.compile(r'pci ([0-9a-f:.]+): BAR (\d) .*assigned without '
                        r'requested alignment')
@@ -302,13 +316,17 @@ def check(test, label, run, verdict, expect, refs):
     if bad:
         raise SystemExit('%s: unknown expectation(s) %s' % (label, bad))
     opts = {'small': 4096, 'log_lines': 40, 'warn_re': '$^', 'warn_min': 1,
-            'kmemleak': True}
+            'kmemleak': True, 'debug_known': {}}
     opts.update({k: v for k, v in expect.items() if k in OPTIONS})
     c = Ctx(test, label, run, verdict, refs, opts)
     c.check('run-completed', run.started and run.ended and bool(run.bars),
             'timeout' if run.timeout else
             '%d BARs' % len(run.bars) if run.ended else 'no end marker')
-    bad = [line for line in run.klog if BAD_RE.search(line)]
+    # the lines of known reports (debug_known) are shown by debug_reports
+    skip = {j for i, end, name in report_blocks(run.klog, opts['debug_known'])
+            if name for j in range(i, end)}
+    bad = [line for j, line in enumerate(run.klog) if BAD_RE.search(line)
+           and j not in skip]
     c.check('no-oops-bug-warning', not bad, bad[0].strip() if bad else '')
     no_overlapping_decode(c)
     c.prog = None
@@ -806,20 +824,22 @@ def e_names_warned(c, _):
 def e_vfio(c, mode):
     """vfiocheck's report (guest/vfiocheck.c): see vfio in scenarios"""
     run = c.run
-    for f in run.vfio:
+    # /bin/vfiocheck's lines only: another program may run it again
+    _out, rc = run.runs.get('/bin/vfiocheck', ([], None))
+    vfio = [line.split() for line in _out if line.startswith('VFIO-')]
+    for f in vfio:
         c.note('  ' + ' '.join(f))
     # the memory BARs (0-5) of every pci-testdev, from the boot report
     # (before vfiocheck ran)
     tbars = [b for b in run.reports['boot'] if b.ids == TESTDEV]
     want = len([b for b in tbars if b.idx <= 5 and b.hwsize])
     ndev = len({b.bdf for b in tbars})
-    _out, rc = run.runs.get('/bin/vfiocheck', ([], None))
     c.check('vfiocheck-ran', rc == 0, 'rc=%s' % rc)
-    summ = [f for f in run.vfio if f[0] == 'VFIO-SUMMARY']
+    summ = [f for f in vfio if f[0] == 'VFIO-SUMMARY']
     c.check('no-errors', bool(summ) and summ[0][-1] == 'errors=0',
             ' '.join(summ[0]) if summ else 'no VFIO-SUMMARY line')
     bars = []
-    for f in run.vfio:
+    for f in vfio:
         if f[0] != 'VFIO-BAR':
             continue
         kv = dict(x.split('=', 1) for x in f[3:] if '=' in x)
@@ -840,6 +860,74 @@ def e_vfio(c, mode):
         c.check('some-nommap', bad >= 1, '%d of %d BARs mmap=0' % (bad, got))
 
 
+VFIO_WHY_RE = re.compile(
+    r'vfio-pci (\S+): BAR (\d) \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[^\]]*\]: '
+    r'not mmap-able, (?:its page also holds (\S+) (BAR \d|ROM|VF BAR \d) '
+    r'\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[^\]]*\]|(it doesn\'t start a page))'
+    r'.*pci=resource_alignment=all')
+
+
+def e_vfio_why(c, want):
+    """vfio_why OPENS: vfio-pci's "not mmap-able" line, see EXPECTATIONS"""
+    run = c.run
+    page = run.page_size or 4096
+    out, _ = run.runs.get('/bin/vfiocheck', ([], None))
+    bars = {}
+    for line in out:
+        f = line.split()
+        if f and f[0] == 'VFIO-BAR':
+            kv = dict(x.split('=', 1) for x in f[3:] if '=' in x)
+            bars[(f[1], int(f[2]))] = kv.get('mmap')
+    table = {(b.bdf, b.name): b for b in run.reports['boot'] if b.assigned}
+    msgs = {}
+    for line in run.klog:
+        m = VFIO_WHY_RE.search(line)
+        if m:
+            msgs.setdefault((m.group(1), int(m.group(2))), []).append(m)
+    c.check('vfio-why-bars-reported', bool(bars), '%d VFIO-BAR lines' %
+            len(bars))
+    wrong = []
+    for key, mmap in sorted(bars.items()):
+        n = len(msgs.get(key, []))
+        if n != (want if mmap == '0' else 0):
+            wrong.append('%s BAR %d mmap=%s: %d line(s)' % (key + (mmap, n)))
+    c.check('vfio-why-once-per-open-for-each-bar-without-mmap',
+            not wrong, '%d BARs without mmap, %d opens%s' % (
+                list(bars.values()).count('0'), want,
+                ''.join(', ' + w for w in wrong)))
+    stray = sorted(set(msgs) - set(bars))
+    c.check('vfio-why-only-for-testdev-bars', not stray,
+            ', '.join('%s BAR %d' % k for k in stray))
+    bad, named = [], 0
+    for (bdf, idx), ms in sorted(msgs.items()):
+        b = table.get((bdf, 'BAR %d' % idx))
+        m = ms[0]
+        if not b or (b.start, b.end) != (int(m.group(3), 16),
+                                          int(m.group(4), 16)):
+            bad.append('%s BAR %d: not the boot table\'s range' % (bdf, idx))
+            continue
+        pg = b.start // page
+        others = [o for o in table.values() if o is not b and
+                  o.start // page <= pg <= o.end // page]
+        if m.group(9):
+            if b.start % page == 0 or others:
+                bad.append('%s BAR %d: "doesn\'t start a page", but %s' % (
+                    bdf, idx, 'it does' if b.start % page == 0 else
+                    '%s %s shares it' % (others[0].bdf, others[0].name)))
+            continue
+        o = table.get((m.group(5), m.group(6)))
+        if not o or (o.start, o.end) != (int(m.group(7), 16),
+                                          int(m.group(8), 16)) or \
+                o not in others:
+            bad.append('%s BAR %d: names %s %s, not a resource in its '
+                       'page' % (bdf, idx, m.group(5), m.group(6)))
+        else:
+            named += 1
+    c.check('vfio-why-names-a-neighbour-from-the-bar-table', not bad,
+            '%d lines name a neighbour%s' % (named, ''.join(
+                '; ' + x for x in bad)))
+
+
 def e_debug_reports(c, want):
     """The debug kernel's reports, also those after the dump: see
     EXPECTATIONS and guest/init/debug.c"""
@@ -858,7 +946,14 @@ def e_debug_reports(c, want):
                 'no PCIALIGN-KMEMLEAK section' if not km else
                 'two scans in %s ms, %s object(s)' % (km['ms'],
                                                        km['objects']))
-    reports = run.debug_reports()
+    known = c.opts['debug_known']
+    reports = run.debug_reports(known)
+    for name, hits in reports['known'].items():
+        # shown, not failed: a report of code outside the series, named
+        # with where it comes from in the boot's expectations
+        c.note('  known report %s (%s): %d%s' % (
+            name, known[name], len(hits),
+            ''.join('; ' + h.strip() for h in hits[:2])))
     for kind in DEBUG_KINDS:
         hits = reports[kind]
         for line in hits[:4]:

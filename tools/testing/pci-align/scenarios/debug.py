@@ -10,7 +10,9 @@ too), plus debug_reports=0 (harness/expect.py): the guest
 important of the whole boot, also those logged after the kernel log dump
 (badinput's sysfs writes, the decode step), and scans kmemleak twice at
 the end; no KASAN, UBSAN, lockdep, atomic-sleep, "BUG: ", "WARNING: " or
-ODEBUG report, no unreferenced object.
+ODEBUG report, no unreferenced object.  One report of the stock
+kernel is shown, not counted (KNOWN, expect debug_known): pciehp's
+reset_lock against pci_rescan_remove_lock, on every hot-add.
 
   demo      arm64-none, arm64-all
   badinput  badinput-* (arm64)
@@ -60,10 +62,24 @@ def renamed(exp):
     return out
 
 
+# Reports of code outside the series, shown and not counted (expect
+# debug_known).  pciehp: at boot pci_host_probe() holds
+# pci_rescan_remove_lock around pci_bus_add_devices(), under which
+# pciehp_probe() takes ctrl->reset_lock (down_read_nested); on a hot-plug
+# event pciehp_ist() holds reset_lock and pciehp_configure_device() takes
+# pci_rescan_remove_lock: lockdep's "possible circular locking
+# dependency" on the first hot-add of every boot (drivers/pci/hotplug/
+# pciehp_hpc.c, pciehp_pci.c, probe.c; the stock 6.12 code, the series
+# changes none of it).  Lockdep is off for the rest of such a boot.
+KNOWN = {'pciehp-reset_lock-vs-pci_rescan_remove_lock':
+         r'\(pci_rescan_remove_lock\).*already holding lock:.*'
+         r'\(&ctrl->reset_lock\)'}
+
+
 def debug_boot(b, variant=VARIANT):
     """B on VARIANT, named debug-<name>, with debug_reports=0 on its boot
     report"""
-    exp = dict(renamed(b.expect), debug_reports=0)
+    exp = dict(renamed(b.expect), debug_reports=0, debug_known=KNOWN)
     return replace(b, variant=variant, name='debug-' + b.name,
                    label='debug-' + (b.label or b.name), expect=exp,
                    also=[('debug-' + lab, renamed(e)) for lab, e in b.also],
@@ -90,8 +106,9 @@ DETECTORS = ('kmemleak', 'lockdep', 'ubsan')
 
 def negative_shows(run):
     """(ok, text): the kinds of DETECTORS that the boot's reports count"""
-    reports = run.debug_reports()
-    got = {k: len(v) for k, v in reports.items()}
+    from harness.analyze import DEBUG_KINDS
+    reports = run.debug_reports(KNOWN)
+    got = {k: len(reports[k]) for k in DEBUG_KINDS}
     fired = [k for k in DETECTORS if got.get(k)]
     return len(fired) == len(DETECTORS), 'reports: %s' % ' '.join(
         '%s=%d' % kv for kv in sorted(got.items()))

@@ -24,7 +24,9 @@ worked), the devices of the boot report there again (and no other),
 "all" read back, every BAR assigned, 0 shared pages (4 KiB and
 PAGE_SIZE), 0 inflated, no overlapping decode (as in every boot), and 0
 debug reports (debug_reports; on the plain arm64 kernel without the
-kmemleak scan).  Each loop's iteration count is a diagnostic line:
+kmemleak scan; the stock pciehp lockdep report of every hot-add,
+scenarios/debug.py's KNOWN, is shown, not counted, and turns lockdep
+off for the rest of the boot).  Each loop's iteration count is a diagnostic line:
 "RACE-ITERATIONS <boot> writer0=N writer1=N remover=N host=N".
 
   race-debug   on arm64-debug (KASAN, lockdep, kmemleak, ...)
@@ -34,6 +36,7 @@ kmemleak scan).  Each loop's iteration count is a diagnostic line:
 import os
 
 from harness.scenario import Boot
+from scenarios.debug import KNOWN
 
 NAME = 'race'
 SECS = int(os.environ.get('RACE_SECS', '30'))
@@ -60,6 +63,6 @@ def rboot(name, variant, timeout, **more):
 
 BOOTS = [
     rboot('race-debug', 'arm64-debug', int(os.environ.get(
-        'DEBUG_TIMEOUT', '600')), debug_reports=0),
+        'DEBUG_TIMEOUT', '600')), debug_reports=0, debug_known=KNOWN),
     rboot('race-arm64', 'arm64', 240, debug_reports=0, kmemleak=False),
 ]

@@ -71,7 +71,9 @@ def test_reports_are_counted_by_kind(tmp_path):
     assert run.klogwarn['n'] == 9 and run.klogwarn['lost'] == 0
     assert run.klogwarn['lines'][1] == (
         4, 'WARNING: possible circular locking dependency detected')
-    got = {k: len(v) for k, v in run.debug_reports().items()}
+    reports = run.debug_reports()
+    assert reports['known'] == {}
+    got = {k: len(reports[k]) for k in analyze.DEBUG_KINDS}
     assert got == {'kasan': 1, 'ubsan': 1, 'lockdep': 1, 'atomic-sleep': 1,
                    'bug': 2, 'warning': 2, 'odebug': 1, 'kmemleak': 1}
     # the report lines are not the boot's console or kernel log
@@ -191,3 +193,49 @@ def test_debug_and_race_boots_are_valid():
     assert len(debug.BOOTS) >= 20
     assert variants.VARIANTS['arm64-debug'].in_check == 'full'
     assert variants.VARIANTS['broken-arm64-debug'].in_check is False
+
+
+PCIEHP = ['PCIALIGN-KLOGWARN-BEGIN',
+          'KLOG 4 WARNING: possible circular locking dependency detected',
+          'KLOG 4 irq/16-pciehp/27 is trying to acquire lock:',
+          'KLOG 4 ffff80008131c7a8 (pci_rescan_remove_lock){+.+.}-{3:3}, at: '
+          'pci_lock_rescan_remove+0x1c/0x24',
+          'KLOG 4 \\x0abut task is already holding lock:',
+          'KLOG 4 ffff000005845b00 (&ctrl->reset_lock){.+.+}-{3:3}, at: '
+          'pciehp_ist+0x1ac/0x338',
+          'KLOG 4 Call trace:',
+          'KLOG 3 UBSAN: shift-out-of-bounds in ../drivers/pci/pci.c:7088:6',
+          'PCIALIGN-KLOGWARN-END 7 lost=0']
+
+
+def test_known_reports_are_shown_not_counted(tmp_path):
+    from scenarios.debug import KNOWN
+    path = with_sections(tmp_path, CLEAN_LEAK, PCIEHP)
+    run = analyze.Run(path)
+    got = run.debug_reports(KNOWN)
+    name = list(KNOWN)[0]
+    assert len(got['known'][name]) == 1
+    assert not got['lockdep'] and not got['warning']
+    # the report after it is not part of it
+    assert len(got['ubsan']) == 1
+    assert len(run.debug_reports()['lockdep']) == 1
+    res = checks(path, {'debug_reports': 0, 'debug_known': KNOWN})
+    assert res['debug-lockdep==0'] and not res['debug-ubsan==0']
+
+
+def test_known_report_lines_leave_the_oops_check(tmp_path):
+    from scenarios.debug import KNOWN
+    splat = ['[    6.2] WARNING: possible circular locking dependency '
+             'detected',
+             '[    6.2] irq/16-pciehp/27 is trying to acquire lock:',
+             '[    6.2] ffff8 (pci_rescan_remove_lock){+.+.}-{3:3}, at: x',
+             '[    6.2] but task is already holding lock:',
+             '[    6.2] ffff0 (&ctrl->reset_lock){.+.+}-{3:3}, at: y',
+             '[    6.3] Call trace:']
+
+    def edit(lines):
+        i = lines.index('PCIALIGN-DMESG-END')
+        return lines[:i] + splat + lines[i:]
+    path = variant(tmp_path, 'arm64-all', edit)
+    assert not checks(path, {})['no-oops-bug-warning']
+    assert checks(path, {'debug_known': KNOWN})['no-oops-bug-warning']

@@ -95,6 +95,11 @@ VARIANTS.update({v.name: v for v in (
             in_check=False, tree='build/linux-broken',
             what='negative control: detectors.patch (leak, lock order, '
             'shift)'),
+    # the stock base with the debug options: where a report of the debug
+    # boots comes from (scenarios/debug.py KNOWN)
+    Variant('stock-arm64-debug', 'arm64', ('configs/debug.config',),
+            in_check=False, tree='build/pristine',
+            what='the pristine base (no series), debug options'),
     Variant('unfixed-arm64', 'arm64', in_check=False,
             tree='build/linux-unfixed',
             what='negative control: the series without the min_mem_align fix'),

@@ -110,5 +110,7 @@ def negative_shows(run):
     reports = run.debug_reports(KNOWN)
     got = {k: len(reports[k]) for k in DEBUG_KINDS}
     fired = [k for k in DETECTORS if got.get(k)]
-    return len(fired) == len(DETECTORS), 'reports: %s' % ' '.join(
-        '%s=%d' % kv for kv in sorted(got.items()))
+    return len(fired) == len(DETECTORS), 'reports: %s; known: %s' % (
+        ' '.join('%s=%d' % kv for kv in sorted(got.items())),
+        ' '.join('%s=%d' % (k, len(v)) for k, v in
+                 sorted(reports['known'].items())))

@@ -839,19 +839,21 @@ def write_breakdown(o, brk, rows, top):
     parses = ac.get('calls_pci_parse_resource_alignment', 0)
     dparse = ac.get('insns_parse', 0) - sc.get('insns_parse', 0)
     devs = ac.get('calls_pci_reassigndev_resource_alignment', 0)
-    o.append('Per unit (the extra instructions of the whole kernel boot '
-             'counted in the printk code and the parser; the initcall holds '
-             'the enumeration part of them):')
+    o.append('Per unit (the printk and parser figures count the whole '
+             'kernel boot; the extra records are all printed inside the '
+             'initcall; a block whose execution the icount budget cuts off '
+             'is logged twice, so call counts can be off by a few):')
     o.append('')
-    if dlines:
-        o.append('- **%d extra log records** (%+d dmesg lines), **%.0f '
-                 'instructions per extra record** in the printk code '
-                 '(formatting, ring buffer, dev_printk; callees outside '
-                 'kernel/printk and lib/vsprintf.c, e.g. memcpy and locks, '
-                 'not included): %d instructions, %.1f%% of the initcall\'s '
-                 'extra %s' % (
-                     dlines, (al.records or 0) - (st.records or 0),
-                     dprk / dlines, dprk, 100.0 * dprk / tot if tot else 0,
+    drec = (al.records or 0) - (st.records or 0)
+    if drec > 0:
+        o.append('- **%d extra log records** (dmesg lines; %+d calls of '
+                 'vprintk_emit counted), **%.0f instructions per extra '
+                 'record** in the printk code (formatting, ring buffer, '
+                 'dev_printk; callees outside kernel/printk and '
+                 'lib/vsprintf.c, e.g. memcpy and locks, not included): %d '
+                 'instructions, %.1f%% of the initcall\'s extra %s' % (
+                     drec, dlines, dprk / drec, dprk,
+                     100.0 * dprk / tot if tot else 0,
                      '%d' % tot if tot else '-'))
     if parses:
         o.append('- **%d parses of the parameter for %d devices checked** '

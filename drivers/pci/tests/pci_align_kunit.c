@@ -1367,7 +1367,7 @@ static const char * const fuzz_bad[] = {
 	"99999999999999999999@all", " all", "all ", "12 @all", "+12@all",
 };
 
-static void fuzz_cat(char *dst, const char *fmt, ...)
+static __printf(2, 3) void fuzz_cat(char *dst, const char *fmt, ...)
 {
 	size_t len = strlen(dst);
 	va_list ap;

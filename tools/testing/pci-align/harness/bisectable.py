@@ -15,8 +15,8 @@ The commits are checked out in a worktree of TREE (build/bisect/src,
 detached; TREE itself is not touched), removed at the end.  Each build
 configuration has one out-of-tree directory, build/bisect/<machine>,
 configured once as steps/crossbuild.sh does (the machine's defconfig +
-PCI, PCI_IOV, PCI_PAGE_ALIGN_BARS, KUNIT, PCI_ALIGN_KUNIT_TEST; um: its
-virtio PCI); machines with the same ARCH, compiler, defconfig and make
+PCI, PCI_IOV, PCI_PAGE_ALIGN_BARS, KUNIT, PCI_ALIGN_KUNIT_TEST, VFIO,
+VFIO_PCI; um: its virtio PCI); machines with the same ARCH, compiler, defconfig and make
 arguments share it (x86_64, x86_64-ovmf, x86_64-pc; s390x and s390;
 ppc64 and powerpc).  That configuration is kept as a seed and made
 again with olddefconfig at the first commit and whenever a commit
@@ -50,9 +50,10 @@ from .machines import MACHINES
 WORK = os.path.join(paths.BUILD, 'bisect')
 SRC = os.path.join(WORK, 'src')
 LOG = os.path.join(WORK, 'bisect.log')
-# crossbuild.sh's options: the series' code, its KUnit test
+# crossbuild.sh's options: the series' code, its KUnit test, vfio-pci
+# (where the architecture has it: olddefconfig drops it elsewhere)
 OPTIONS = ('PCI', 'PCI_IOV', 'PCI_PAGE_ALIGN_BARS', 'KUNIT',
-           'PCI_ALIGN_KUNIT_TEST')
+           'PCI_ALIGN_KUNIT_TEST', 'VFIO', 'VFIO_PCI')
 UM_OPTIONS = ('VIRTIO_UML', 'UML_PCI_OVER_VIRTIO')
 NORULE_RE = re.compile(r"(?:No rule to make target|Nothing to be done for) "
                        r"'([^']+\.o)'")
@@ -196,7 +197,9 @@ class Build:
     def configure(self, log):
         """The seed: defconfig + OPTIONS, made once."""
         os.makedirs(self.out, exist_ok=True)
-        if os.path.isfile(self.seed):
+        if os.path.isfile(self.seed) and all(
+                re.search(r'^CONFIG_%s=' % o, open(self.seed).read(), re.M)
+                for o in OPTIONS):
             return True
         rc, out = self.make(log, self.mach.defconfig)
         if rc:

@@ -6,7 +6,7 @@
 # patched tree and in the pristine 6.12 tree, and compare the warnings.
 #
 #   For each ARCH: defconfig + PCI, PCI_IOV, PCI_PAGE_ALIGN_BARS (where the
-#   tree has it) in build/cross/<arch>{,-base}; the patched configuration
+#   tree has it), VFIO and VFIO_PCI (where the architecture has them) in build/cross/<arch>{,-base}; the patched configuration
 #   also enables KUNIT and PCI_ALIGN_KUNIT_TEST so that the KUnit tests
 #   (drivers/pci/tests/pci_align_kunit.c) are compiled and checked too.
 #   Build every .o of a .c file that `git diff base..HEAD` in $TREE
@@ -50,6 +50,10 @@ configure() {
 	local src=$1 out=$2 kunit=${3:-} cfg=$1/scripts/config
 	mkdir -p "$out"
 	if [ -f "$out/.config" ] && [ -f "$out/.pci-align-configured" ]; then
+		grep -q '^CONFIG_VFIO_PCI=' "$out/.pci-align-configured" ||
+			rm -f "$out/.pci-align-configured"
+	fi
+	if [ -f "$out/.config" ] && [ -f "$out/.pci-align-configured" ]; then
 		[ -n "$kunit" ] || return 0
 		grep -q '^CONFIG_PCI_ALIGN_KUNIT_TEST=y' "$out/.config" &&
 			return 0
@@ -58,9 +62,11 @@ configure() {
 		kmake "$src" "$out" -s olddefconfig
 		return
 	fi
-	kmake "$src" "$out" -s "$DEFCONFIG" || return 1
+	[ -f "$out/.config" ] || kmake "$src" "$out" -s "$DEFCONFIG" || return 1
+	# vfio-pci where the architecture has it (olddefconfig drops it
+	# elsewhere): the series' vfio/pci patch
 	"$cfg" --file "$out/.config" --enable PCI --enable PCI_IOV \
-		--enable PCI_PAGE_ALIGN_BARS
+		--enable PCI_PAGE_ALIGN_BARS --enable VFIO --enable VFIO_PCI
 	[ -n "$kunit" ] && "$cfg" --file "$out/.config" --enable KUNIT \
 		--enable PCI_ALIGN_KUNIT_TEST
 	if [ "$KARCH" = um ]; then
@@ -68,7 +74,8 @@ configure() {
 			--enable UML_PCI_OVER_VIRTIO
 	fi
 	kmake "$src" "$out" -s olddefconfig || return 1
-	touch "$out/.pci-align-configured"
+	echo "CONFIG_VFIO_PCI=$(grep -c '^CONFIG_VFIO_PCI=y' "$out/.config")" \
+		>"$out/.pci-align-configured"
 }
 
 # warnings LOG: normalized "file: warning text" lines (source tree prefix

@@ -8,7 +8,8 @@ kunit-<arch>.  UML: kunit.py builds the kernel, which is then run with
 the arguments kunit.py uses but with its console written to a file (UML
 drops console output a pipe can't take at once, and the PCI core logs a
 lot); the KTAP is taken from that file by kunit_parser.extract_tap_lines.
-x86_64: `kunit.py exec --raw_output=kunit`.  A failed build, a crash or a
+x86_64: `kunit.py exec --raw_output=kunit`, with fewer fuzzed values and
+one bench repetition (X86_64_ARGS).  A failed build, a crash or a
 run without any test case is a failure.  Env: KUNIT_KCONFIG_ADD (extra
 options, space-separated), KUNIT_TIMEOUT (seconds, default 300).
 """
@@ -20,6 +21,9 @@ import sys
 from . import ktap, paths
 
 KUNITCONFIG = 'drivers/pci/tests'
+# Under QEMU TCG, the slow cases (KUNIT_SPEED_SLOW) run smaller: UML runs
+# the full 100000 fuzzed values and the bench's 9 repetitions
+X86_64_ARGS = 'pci_align_kunit.fuzz_values=20000 pci_align_kunit.bench_reps=1'
 
 
 def build(build_dir, opts=(), tree=None):
@@ -75,7 +79,8 @@ def run_arch(test, arch):
             subprocess.run([sys.executable, kunit, 'exec',
                             '--build_dir=' + build_dir, '--arch=' + arch,
                             '--timeout=' + timeout, '--raw_output=kunit',
-                            '--kernel_args', 'printk.time=1'],
+                            '--kernel_args', 'printk.time=1',
+                            '--kernel_args', X86_64_ARGS],
                            cwd=paths.TREE, stdout=f, stderr=e)
     ktap._kunit_parser()
     import kunit_parser

@@ -32,7 +32,12 @@
 
 /*
  * IDs of QEMU's pci-testdev and pci-bridge.  No driver binds to the
- * emulated devices: the tests never add them to the driver core.
+ * emulated functions: the tests never add them to the driver core.  The
+ * emulated host bridge and its buses are registered, though, as a host
+ * bridge driver registers them: while a test case of pci_align_bus or
+ * pci_align_bench runs, they are visible in sysfs (below the KUnit
+ * device "pci-align-kunit", and as /sys/class/pci_bus/7e57:*, domain
+ * TEST_DOMAIN) and send uevents; the case removes them when it ends.
  */
 #define TEST_VENDOR		PCI_VENDOR_ID_REDHAT
 #define TEST_DEVICE		0x0005
@@ -45,7 +50,7 @@
 /* Where the emulated host bridge lives; away from the real ones */
 #define TEST_DOMAIN		0x7e57
 #define TEST_BUSNR		0x40
-#define TEST_BUSNR_END		0x4f
+#define TEST_BUSNR_END		0x5f
 #define TEST_WINDOW		0xe0000000
 
 /* Alignment of "all": a page, at least 4 KiB */
@@ -205,18 +210,28 @@ static struct pci_align_emu *to_emu(struct pci_bus *bus)
 }
 
 /*
- * The large topology of pci_align_bench: PCI-to-PCI bridges on the root
- * bus, each with a bus full of functions below it, and more functions on
- * the root bus.  Functions are looked up by bus and devfn directly.
+ * The large topology of pci_align_bench: bench_devices functions, in
+ * PCI-to-PCI bridges on the root bus, each with a bus full of functions
+ * below it (256), and the rest on the root bus after the bridges' slots.
+ * Functions are looked up by bus and devfn directly.
  */
-#define EMU_BIG_BRIDGES		4
-#define EMU_BIG_ROOT_SLOTS	4	/* after the bridges' slots */
-#define EMU_BIG_FUNCS		(EMU_BIG_BRIDGES * 256 + EMU_BIG_ROOT_SLOTS * 8)
+static unsigned int bench_devices = 1056;
+module_param(bench_devices, uint, 0444);
+MODULE_PARM_DESC(bench_devices,
+		 "Functions on the emulated buses of pci_align_bench (at most 7936)");
+
+static unsigned int bench_reps = 9;
+module_param(bench_reps, uint, 0444);
+MODULE_PARM_DESC(bench_reps, "Runs of pci_align_bench with and without \"all\"");
+
+#define EMU_BIG_MAX_BRIDGES	(TEST_BUSNR_END - TEST_BUSNR)
 
 struct emu_big {
-	struct emu_func funcs[EMU_BIG_BRIDGES + EMU_BIG_FUNCS];
-	struct emu_func *root[256];			/* by devfn */
-	struct emu_func *below[EMU_BIG_BRIDGES][256];	/* by devfn */
+	unsigned int bridges;
+	unsigned int nr_funcs;
+	struct emu_func *funcs;			/* bridges, then functions */
+	struct emu_func *root[256];		/* by devfn */
+	struct emu_func *(*below)[256];		/* by bridge, devfn */
 };
 
 static struct emu_func *emu_big_find(struct emu_big *big,
@@ -226,7 +241,7 @@ static struct emu_func *emu_big_find(struct emu_big *big,
 
 	if (busnr == TEST_BUSNR)
 		return big->root[devfn];
-	for (i = 0; i < EMU_BIG_BRIDGES; i++) {
+	for (i = 0; i < big->bridges; i++) {
 		secondary = big->root[PCI_DEVFN(i, 0)]->cfg[PCI_SECONDARY_BUS];
 		if (secondary > TEST_BUSNR && busnr == secondary)
 			return big->below[i][devfn];
@@ -2475,8 +2490,6 @@ static struct kunit_suite pci_align_bus_test_suite = {
 
 /* ---- pci_align_bench: scan and assign time of a large bus ------------- */
 
-#define BENCH_REPS		9
-
 /* Small BARs of the devices on the large emulated buses */
 static const struct emu_desc pci_align_bench_descs[] = {
 	{ .name = "dev32", .bars = { { 0, BAR_MEM32, 32 },
@@ -2503,25 +2516,42 @@ static struct emu_func *emu_big_add(struct emu_big *big, unsigned int *n,
 	return f;
 }
 
-/* EMU_BIG_FUNCS devices with small BARs; the bus numbers left to Linux */
+/* bench_devices functions with small BARs; the bus numbers left to Linux */
 static struct pci_align_emu *emu_big_create(struct kunit *test)
 {
 	struct pci_align_fixture *fix = test->priv;
-	unsigned int i, devfn, n = 0, dev = 0;
+	unsigned int i, devfn, n = 0, dev = 0, bridges, root;
 	const struct emu_desc *d;
 	struct pci_align_emu *emu;
 	struct emu_func *f;
 	struct emu_big *big;
 
+	bridges = bench_devices / 256;
+	root = bench_devices % 256;
+	KUNIT_ASSERT_LE_MSG(test, bridges, EMU_BIG_MAX_BRIDGES,
+			    "bench_devices=%u", bench_devices);
+	KUNIT_ASSERT_LE_MSG(test, root, (32 - bridges) * 8,
+			    "bench_devices=%u", bench_devices);
+
 	emu = kunit_kzalloc(test, sizeof(*emu), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, emu);
 	big = kunit_kzalloc(test, sizeof(*big), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, big);
+	big->bridges = bridges;
+	big->nr_funcs = bench_devices;
+	big->funcs = kunit_kcalloc(test, bridges + bench_devices,
+				   sizeof(*big->funcs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, big->funcs);
+	if (bridges) {
+		big->below = kunit_kcalloc(test, bridges, sizeof(*big->below),
+					   GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, big->below);
+	}
 	emu->ops.read = emu_read;
 	emu->ops.write = emu_write;
 	emu->big = big;
 
-	for (i = 0; i < EMU_BIG_BRIDGES; i++) {
+	for (i = 0; i < bridges; i++) {
 		f = emu_big_add(big, &n, &pci_align_bench_bridge, PCI_DEVFN(i, 0));
 		f->cfg[PCI_PRIMARY_BUS] = 0;
 		f->cfg[PCI_SECONDARY_BUS] = 0;
@@ -2532,12 +2562,12 @@ static struct pci_align_emu *emu_big_create(struct kunit *test)
 			big->below[i][devfn] = emu_big_add(big, &n, d, devfn);
 		}
 	}
-	for (devfn = PCI_DEVFN(EMU_BIG_BRIDGES, 0);
-	     devfn < PCI_DEVFN(EMU_BIG_BRIDGES + EMU_BIG_ROOT_SLOTS, 0); devfn++) {
+	for (devfn = PCI_DEVFN(bridges, 0); devfn < PCI_DEVFN(bridges, 0) + root;
+	     devfn++) {
 		d = &pci_align_bench_descs[dev++ % 4];
 		big->root[devfn] = emu_big_add(big, &n, d, devfn);
 	}
-	KUNIT_ASSERT_EQ(test, dev, EMU_BIG_FUNCS);
+	KUNIT_ASSERT_EQ(test, dev, bench_devices);
 	fix->emu = emu;
 	return emu;
 }
@@ -2549,6 +2579,7 @@ struct emu_big_res {
 
 struct emu_big_walk {
 	struct emu_big_res *res;
+	unsigned int max;
 	unsigned int n;
 	unsigned int unassigned;
 };
@@ -2569,7 +2600,7 @@ static int emu_big_collect(struct pci_dev *dev, void *data)
 			w->unassigned++;
 			continue;
 		}
-		if (w->n < EMU_BIG_FUNCS * 2) {
+		if (w->n < w->max) {
 			w->res[w->n].r = r;
 			w->res[w->n].dev = dev;
 		}
@@ -2601,11 +2632,11 @@ static resource_size_t emu_big_check(struct kunit *test,
 	resource_size_t lo = ~(resource_size_t)0, hi = 0;
 	unsigned int i;
 
-	w.res = kunit_kcalloc(test, EMU_BIG_FUNCS * 2, sizeof(*w.res),
-			      GFP_KERNEL);
+	w.max = emu->big->nr_funcs * 2;
+	w.res = kunit_kcalloc(test, w.max, sizeof(*w.res), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, w.res);
 	pci_walk_bus(emu->bus, emu_big_collect, &w);
-	KUNIT_ASSERT_EQ(test, w.n + w.unassigned, EMU_BIG_FUNCS * 2);
+	KUNIT_ASSERT_EQ(test, w.n + w.unassigned, w.max);
 
 	sort(w.res, w.n, sizeof(*w.res), emu_big_cmp, NULL);
 	*shared = 0;
@@ -2636,8 +2667,8 @@ static int pci_align_bench_cmp(const void *a, const void *b)
 
 static u64 pci_align_bench_median(u64 *ns)
 {
-	sort(ns, BENCH_REPS, sizeof(*ns), pci_align_bench_cmp, NULL);
-	return ns[BENCH_REPS / 2];
+	sort(ns, bench_reps, sizeof(*ns), pci_align_bench_cmp, NULL);
+	return ns[bench_reps / 2];
 }
 
 static void pci_align_bench_restore_loglevel(void *level)
@@ -2646,8 +2677,8 @@ static void pci_align_bench_restore_loglevel(void *level)
 }
 
 /*
- * Scan and assign EMU_BIG_FUNCS devices with two small BARs each, as
- * pci_host_probe() does, without and with "all", alternating, BENCH_REPS
+ * Scan and assign bench_devices devices with two small BARs each, as
+ * pci_host_probe() does, without and with "all", alternating, bench_reps
  * times each.  Report the median times and their ratio in one line
  * ("bench: n=... stock_ns=... all_ns=... ratio=...") that a benchmark
  * script can collect.  The kernel messages are kept off the
@@ -2657,7 +2688,7 @@ static void pci_align_test_bench(struct kunit *test)
 {
 	static const char * const params[] = { "off", "all" };
 	unsigned int rep, k, unassigned, shared;
-	u64 ns[2][BENCH_REPS], t0, all, stock;
+	u64 *ns[2], t0, all, stock;
 	resource_size_t span[2] = { };
 	struct pci_align_fixture *fix = test->priv;
 	struct pci_align_emu *emu;
@@ -2668,8 +2699,13 @@ static void pci_align_test_bench(struct kunit *test)
 	ret = kunit_add_action_or_reset(test, pci_align_bench_restore_loglevel,
 					level);
 	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_GT(test, bench_reps, 0);
+	for (k = 0; k < 2; k++) {
+		ns[k] = kunit_kcalloc(test, bench_reps, sizeof(u64), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, ns[k]);
+	}
 
-	for (rep = 0; rep < BENCH_REPS; rep++) {
+	for (rep = 0; rep < bench_reps; rep++) {
 		for (k = 0; k < 2; k++) {
 			/* "off" first in even repetitions, "all" in odd ones */
 			const char *param = params[k ^ (rep & 1)];
@@ -2698,6 +2734,8 @@ static void pci_align_test_bench(struct kunit *test)
 				   unassigned, shared);
 			emu_remove(test, emu);
 			fix->emu = NULL;
+			kunit_kfree(test, emu->big->below);
+			kunit_kfree(test, emu->big->funcs);
 			kunit_kfree(test, emu->big);
 			kunit_kfree(test, emu);
 		}
@@ -2707,14 +2745,14 @@ static void pci_align_test_bench(struct kunit *test)
 	all = pci_align_bench_median(ns[1]);
 	KUNIT_ASSERT_GT(test, stock, 0);
 	kunit_info(test, "bench: n=%u reps=%u stock_ns=%llu all_ns=%llu ratio=%llu.%03llu stock_span=%llu all_span=%llu\n",
-		   EMU_BIG_FUNCS, BENCH_REPS, stock, all,
+		   bench_devices, bench_reps, stock, all,
 		   div64_u64(all, stock),
 		   div64_u64(all * 1000, stock) % 1000,
 		   (unsigned long long)span[0], (unsigned long long)span[1]);
 }
 
 static struct kunit_case pci_align_bench_test_cases[] = {
-	KUNIT_CASE(pci_align_test_bench),
+	KUNIT_CASE_SLOW(pci_align_test_bench),
 	{}
 };
 

@@ -39,7 +39,8 @@ shape bridge at N = 8, every variant, two runs each, report in
 build/bench-check; it asserts that each figure was produced and that the
 two runs' counts are identical (no thresholds).  Env: BENCH_SIZES
 ("8 64 256"), BENCH_SHAPES ("bridge switch flat"), BENCH_RUNS (2),
-BENCH_KUNIT (1), BENCH_KUNIT_TREE (TREE), BENCH_KUNIT_BUILD
+BENCH_KUNIT (1), BENCH_KUNIT_SIZES ("256 1024 4096"), BENCH_KUNIT_TREE
+(TREE), BENCH_KUNIT_BUILD
 (build/bench-kunit-x86_64), BENCH_BREAKDOWN, BENCH_VFIO, BENCH_VFIO_READS,
 BENCH_OUT (BENCHMARKS.md), BENCH_PLOTDIR (bench/), TIMEOUT (per boot,
 300 s).
@@ -82,13 +83,22 @@ def _env(name, default):
     return default if v is None else v
 
 
-def kunit_command(build, tree):
-    """the kunit.py exec command line of the KUnit benchmark"""
+def kunit_command(build, tree, n='N'):
+    """the kunit.py exec command line of the KUnit benchmark at N devices
+    (pci_align_kunit.bench_devices; one repetition: the count does not
+    vary)"""
     return [sys.executable, os.path.join(tree, 'tools/testing/kunit/kunit.py'),
             'exec', '--arch=x86_64', '--build_dir=' + build,
             '--timeout=900', '--raw_output=all',
             '--qemu_args', ' '.join(ICOUNT),
-            '--kernel_args', 'printk.time=1', KUNIT_GLOB]
+            '--kernel_args', 'printk.time=1',
+            '--kernel_args', 'pci_align_kunit.bench_devices=%s' % n,
+            '--kernel_args', 'pci_align_kunit.bench_reps=1', KUNIT_GLOB]
+
+
+def kunit_sizes():
+    """BENCH_KUNIT_SIZES: the emulated bus sizes"""
+    return _env('BENCH_KUNIT_SIZES', '256 1024 4096').split()
 
 
 def kunit_bench(check, tree, build, runs=2):
@@ -105,9 +115,11 @@ def kunit_bench(check, tree, build, runs=2):
     for r in range(1, runs + 1):
         log = os.path.join(build, 'bench-run%d.log' % r)
         with open(log, 'w') as f:
-            subprocess.run(kunit_command(build, tree), cwd=tree,
-                           stdin=subprocess.DEVNULL, stdout=f,
-                           stderr=subprocess.STDOUT)
+            for n in kunit_sizes():
+                f.flush()
+                subprocess.run(kunit_command(build, tree, n), cwd=tree,
+                               stdin=subprocess.DEVNULL, stdout=f,
+                               stderr=subprocess.STDOUT)
         logs.append(log)
     return logs
 
@@ -176,6 +188,7 @@ def run(test, check_only=False):
         plotdir = paths.under_root(_env('BENCH_PLOTDIR', 'bench'))
         command = 'make bench'
         for v in ('BENCH_SIZES', 'BENCH_SHAPES', 'BENCH_RUNS', 'BENCH_KUNIT',
+                  'BENCH_KUNIT_SIZES',
                   'BENCH_KUNIT_TREE', 'BENCH_KUNIT_BUILD', 'BENCH_BREAKDOWN',
                   'BENCH_VFIO', 'BENCH_VFIO_READS'):
             if os.environ.get(v) is not None:

@@ -728,6 +728,7 @@ def write_md(rows, args, top, boots, kruns, brk, vfio):
     o.append('')
 
     write_breakdown(o, brk, rows, top)
+    write_removed(o)
 
     o.append('## Address space against N')
     o.append('')
@@ -760,6 +761,52 @@ def write_md(rows, args, top, boots, kruns, brk, vfio):
     write_kunit_md(o, kruns, args, top)
     with open(args.out, 'w') as f:
         f.write('\n'.join(o))
+
+
+REMOVED = """\
+## What was removed, and what remains
+
+A per-function profile of the bridge shape at N=256 (every guest
+instruction of the initcall attributed to its kernel function from QEMU's
+`-d exec,nochain,in_asm` over the kernel text, stock against all; method,
+tables and commands in `bench/profile-bridge-256.md`, measured with
+throw-away scripts that are not part of the harness) found the extra
+instructions of `all` and the series now removes most of them.  Before
+(initcall counts of the same boots: all/stock 57528/51223 = 1.1231):
+
+- the sort of a bus's resources, `pdev_sort_resources()`: a list insertion
+  that walks every resource inserted before, calling
+  `pci_resource_alignment()` and, for equal alignments (every small BAR
+  with `all`), `pci_bar_min_align()` twice per entry: about 4 M.  The
+  patch "PCI: Compute the sort keys of a bus's resources once" keeps the
+  keys in the list entries; stock got faster too (51223 -> 46318 k);
+- `__find_resource_space()`, first fit: every allocation visits every gap
+  between the resources placed before it, and page-aligned small BARs
+  leave a gap after each one (256 x 253 / 2 = 32 901 visits of
+  `arch_remove_reservations()` and `pcibios_align_resource()` on the bus
+  of 256): 1.3 M on arm64, and on x86, whose
+  `arch_remove_reservations()` walks the e820 table, 44% of the emulated
+  bus's cost.  "resource: Skip gaps that can't hold an allocation before
+  clipping them" rejects such a gap before that work;
+- one `pci_info()` per realigned BAR, 256 records at about 7 900
+  instructions each (2 M): "PCI: Log realigned BARs only for entries that
+  name the device" logs them at debug level for `all`.
+
+What remains at N=256 (profile of the final kernel: +570 k, 1.2%):
+`__find_resource_space()` still steps over the 32 901 gaps, about 11
+instructions each (+356 k): the walk is the base's first-fit allocator,
+quadratic in the resources of a bus without the parameter too, and only
+a different allocator in kernel/resource.c (next fit, or a tree of free
+gaps) would remove it.  The rest is the parameter's work per device
+(`pci_reassigndev_resource_alignment()` and the parse, about 100
+instructions per device; `strcmp()` and `strcspn()`, +74 k) and one
+config read of PCI_COMMAND per device (+27 k): linear, flat per device.
+"""
+
+
+def write_removed(o):
+    o.extend(REMOVED.splitlines())
+    o.append('')
 
 
 def write_breakdown(o, brk, rows, top):

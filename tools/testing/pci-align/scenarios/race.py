@@ -69,9 +69,9 @@ def rboot(name, variant, timeout, host=True, **more):
 
 BOOTS = [
     rboot('race-debug', 'arm64-debug', int(os.environ.get(
-        'DEBUG_TIMEOUT', '600')), debug_reports=0, debug_known=KNOWN),
+        'DEBUG_TIMEOUT', '240')), debug_reports=0, debug_known=KNOWN),
     # lockdep stays on: no hot-add, so no pciehp report (KNOWN)
     rboot('race-debug-nohotplug', 'arm64-debug', int(os.environ.get(
-        'DEBUG_TIMEOUT', '600')), host=False, debug_reports=0),
+        'DEBUG_TIMEOUT', '240')), host=False, debug_reports=0),
     rboot('race-arm64', 'arm64', 240, debug_reports=0, kmemleak=False),
 ]

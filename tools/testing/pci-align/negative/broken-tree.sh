@@ -15,8 +15,7 @@ wt=$root/build/linux-broken
 if [ ! -d "$wt" ]; then
 	git -C "$tree" worktree add --detach "$wt" HEAD
 else
-	git -C "$wt" checkout -q --detach "$(git -C "$tree" rev-parse HEAD)"
-	git -C "$wt" checkout -q -- .
+	git -C "$wt" reset -q --hard "$(git -C "$tree" rev-parse HEAD)"
 fi
 git -C "$wt" apply "$here/detectors.patch"
 git -C "$wt" diff --stat

@@ -2768,4 +2768,3 @@ kunit_test_suites(&pci_align_param_test_suite, &pci_align_bus_test_suite,
 
 MODULE_DESCRIPTION("KUnit tests for PCI BAR alignment");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

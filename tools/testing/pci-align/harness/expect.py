@@ -851,6 +851,30 @@ def e_vfio(c, mode):
                 got, want, ndev))
     bad = len([1 for m, o in bars if m != o])
     c.check('mmap-consistent', bad == 0, '%d BARs with mmap != mmap_ok' % bad)
+    # the access cost (BENCHMARKS.md, "mmap vs. trapped"): a figure for
+    # every small BAR, through pread() always, through mmap() exactly
+    # where the BAR is mmap-able; no threshold
+    small = {(f[1], f[2]): dict(x.split('=', 1) for x in f[3:] if '=' in x)
+             for f in vfio if f[0] == 'VFIO-BAR' and
+             int(dict(x.split('=', 1) for x in f[3:]
+                      if '=' in x).get('size', '0'), 16) < (run.page_size or
+                                                           4096)}
+    acc = {(f[1], f[2]): dict(x.split('=', 1) for x in f[3:] if '=' in x)
+           for f in vfio if f[0] == 'VFIO-ACCESS'}
+
+    def num(v):
+        try:
+            return float(v) > 0
+        except (TypeError, ValueError):
+            return False
+    bad = [k for k, b in small.items() if k not in acc or
+           not num(acc[k].get('pread_ns')) or
+           num(acc[k].get('mmap_ns')) != (b.get('mmap') == '1')]
+    c.check('access-cost-produced', bool(small) and not bad,
+            '%d small BARs, %d VFIO-ACCESS lines%s' % (
+                len(small), len(acc), ''.join(
+                    ', %s BAR %s: %s' % (k[0], k[1], acc.get(k, 'missing'))
+                    for k in bad)))
     if mode == 'all':
         bad = len([1 for m, o in bars if not (m == o == '1')])
         c.check('all-mmap', got > 0 and bad == 0,

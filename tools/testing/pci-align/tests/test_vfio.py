@@ -52,3 +52,15 @@ def test_a_wrong_neighbour_fails(tmp_path):
         return out
     got = why_checks(variant(tmp_path, 'vfio-none', wrong))
     assert not got['vfio-why-names-a-neighbour-from-the-bar-table']
+
+
+def test_access_cost_needs_every_small_bar(tmp_path):
+    ok = checks(variant(tmp_path, 'vfio-none', lambda lines: lines),
+                {'vfio': 'none'})
+    assert ok['access-cost-produced']
+
+    def drop(lines):
+        i = next(i for i, x in enumerate(lines) if 'VFIO-ACCESS' in x)
+        return lines[:i] + lines[i + 1:]
+    got = checks(variant(tmp_path, 'vfio-none', drop), {'vfio': 'none'})
+    assert not got['access-cost-produced']

@@ -211,19 +211,25 @@ def rel(path, top):
     return path if r.startswith('..') else r
 
 
-def parse_kunit(path):
-    """(per-repetition kv dicts, summary kv dict or None) of the "bench:"
-    lines of pci_align_bench in the log PATH"""
-    reps, summary = [], None
+def _bench_lines(path):
+    """the key=value dicts of the "bench:" lines of pci_align_bench in the
+    log PATH, in order"""
     if not path or not os.path.exists(path):
-        return reps, summary
+        return
     with open(path, 'rb') as f:
         text = f.read().decode('utf-8', 'replace')
     for line in text.splitlines():
         i = line.find('bench: ')
-        if i < 0:
-            continue
-        kv = dict(x.split('=', 1) for x in line[i + 7:].split() if '=' in x)
+        if i >= 0:
+            yield dict(x.split('=', 1) for x in line[i + 7:].split()
+                       if '=' in x)
+
+
+def parse_kunit(path):
+    """(per-repetition kv dicts, summary kv dict or None) of the "bench:"
+    lines of pci_align_bench in the log PATH"""
+    reps, summary = [], None
+    for kv in _bench_lines(path):
         if 'rep' in kv:
             reps.append(kv)
         elif 'n' in kv:
@@ -236,15 +242,7 @@ def parse_kunit_groups(path):
     line ("bench: n=..."), each with the repetition lines before it (a
     suite that runs the benchmark at several N gives several groups)"""
     groups, cur = [], []
-    if not path or not os.path.exists(path):
-        return groups
-    with open(path, 'rb') as f:
-        text = f.read().decode('utf-8', 'replace')
-    for line in text.splitlines():
-        i = line.find('bench: ')
-        if i < 0:
-            continue
-        kv = dict(x.split('=', 1) for x in line[i + 7:].split() if '=' in x)
+    for kv in _bench_lines(path):
         if 'rep' in kv:
             cur.append(kv)
         elif 'n' in kv:

@@ -1313,7 +1313,7 @@ static void pci_align_test_bar(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, resource_size(r), c->res_size);
 	if (c->align)
 		KUNIT_EXPECT_EQ(test, pci_resource_alignment(dev, r), c->align);
-	KUNIT_EXPECT_EQ(test, dev->min_mem_align, c->min_mem_align);
+	KUNIT_EXPECT_EQ(test, pci_min_mem_align(dev), c->min_mem_align);
 	KUNIT_EXPECT_EQ(test, pci_bar_min_align(dev, c->resno), c->bar_min_align);
 	KUNIT_EXPECT_EQ(test, r->flags & IORESOURCE_PCI_FIXED,
 			pci_align_bar_flags(c->type) & IORESOURCE_PCI_FIXED);
@@ -1839,7 +1839,7 @@ static void pci_align_test_bus(struct kunit *test)
 		    !IS_ALIGNED(ref->r->start, test_page))
 			unaligned++;
 		if (!strcmp(c->param, "off")) {
-			KUNIT_EXPECT_EQ(test, ref->dev->min_mem_align, 0);
+			KUNIT_EXPECT_EQ(test, pci_min_mem_align(ref->dev), 0);
 		} else if (ref->b->size < c->page) {
 			KUNIT_EXPECT_TRUE_MSG(test, IS_ALIGNED(ref->r->start, c->page),
 					      "%s %pR", ref->f->desc->name, ref->r);
@@ -1902,13 +1902,13 @@ static void pci_align_test_bus_entry(struct kunit *test)
 
 	emu_check_bars(test, emu, "f", SZ_8K);
 	dev = emu_dev(test, emu, "f");
-	KUNIT_EXPECT_EQ(test, dev->min_mem_align, 0);
+	KUNIT_EXPECT_EQ(test, pci_min_mem_align(dev), 0);
 	pci_dev_for_each_resource(dev, r) {
 		if (resource_size(r) && r - dev->resource <= PCI_ROM_RESOURCE)
 			KUNIT_EXPECT_TRUE(test, IS_ALIGNED(r->start, SZ_8K));
 	}
 	other = emu_dev(test, emu, "e");
-	KUNIT_EXPECT_EQ(test, other->min_mem_align, test_page);
+	KUNIT_EXPECT_EQ(test, pci_min_mem_align(other), test_page);
 	KUNIT_EXPECT_EQ(test, emu_shared(test, emu, test_page, true), 0);
 }
 

@@ -9,8 +9,8 @@ export TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
 
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 
-.PHONY: help deps base tree save series checkpatch kernel image-path demo \
-	check check-full bisect kunit bench machines variants
+.PHONY: help deps base tree save series checkpatch b4-check kernel image-path \
+	demo check check-full bisect kunit bench machines variants
 
 help:
 	@$(PCIALIGN) --help
@@ -18,6 +18,10 @@ help:
 deps base tree save series checkpatch kunit check check-full bisect demo \
 		bench machines variants:
 	@$(PCIALIGN) $@
+
+# make b4-check: b4 prep and a dry-run b4 send of the series (offline)
+b4-check:
+	@$(PCIALIGN) b4check
 
 # make kernel [VARIANT="arm64 arm64-pab ..."]: default, those of make check
 kernel:

@@ -6,6 +6,8 @@
   base                     extract the pristine 6.12 base into build/pristine
   tree | save              overlay <-> build/linux (harness/overlay.py)
   series | checkpatch      git format-patch into out/series | checkpatch
+  b4check                  the series through b4 prep and b4 send -o
+                           (offline dry run; harness/b4check.py), KTAP
   kernel [VARIANT...]      build guest kernels (default: those of make check)
   image-path [VARIANT]     print the path of a variant's image (arm64)
   machines | variants      print the tables
@@ -36,9 +38,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (analyze, bench, bisectable, check,  # noqa: E402
-                     initramfs, kbuild, ktap, kunit, paths, qemu, scenario,
-                     steps)
+from harness import (analyze, b4check, bench, bisectable,  # noqa: E402
+                     check, initramfs, kbuild, ktap, kunit, paths, qemu,
+                     scenario, steps)
 from harness.machines import MACHINES  # noqa: E402
 from harness.variants import VARIANTS, in_check, variant  # noqa: E402
 
@@ -133,6 +135,12 @@ def cmd_bisect(args):
     return report(t)
 
 
+def cmd_b4check(_):
+    t = ktap.Test('b4-check')
+    b4check.run(t)
+    return report(t)
+
+
 def cmd_tables(what):
     if what == 'machines':
         for m in MACHINES.values():
@@ -165,6 +173,7 @@ def main(argv):
                                          env=steps.env()).returncode,
         'series': lambda a: sh('series.sh'),
         'checkpatch': lambda a: sh('checkpatch.sh'),
+        'b4check': cmd_b4check,
         'kernel': cmd_kernel,
         'image-path': lambda a: print(variant(
             (a or ['arm64'])[0]).image) or 0,

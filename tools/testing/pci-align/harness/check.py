@@ -14,10 +14,11 @@ make check-full (plan(full=True): `pcialign.py check-full`, `check
 fit into CI's time: the kernels of the variants with in_check='full'
 (harness/variants.py), the scenarios of scenarios/__init__.py's FULL
 after those of ORDER (a FULL name without its module fails as such),
-"scenarios-listed" (every scenarios/*.py is in ORDER or FULL) and
+"scenarios-listed" (every scenarios/*.py is in ORDER or FULL),
 "bisect" (harness/bisectable.py: every commit of the series builds on
-every machine).  A variant or scenario moves between the tiers by one
-word.
+every machine) and "b4-check" (harness/b4check.py: b4 prep and a dry-run
+b4 send of the series, offline).  A variant or scenario moves between
+the tiers by one word.
 """
 
 import contextlib
@@ -26,7 +27,7 @@ import sys
 import time
 from functools import partial
 
-from . import bench, bisectable, kunit, ktap, paths, scenario, steps
+from . import b4check, bench, bisectable, kunit, ktap, paths, scenario, steps
 from .variants import in_check
 
 
@@ -87,7 +88,8 @@ def plan(full=False):
                                                 'qualitygate.sh'))]
     if full:
         p += [('scenarios-listed', scenarios_listed),
-              ('bisect', bisectable.run)]
+              ('bisect', bisectable.run),
+              ('b4-check', b4check.run)]
     return p
 
 

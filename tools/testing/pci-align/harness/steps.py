@@ -25,7 +25,7 @@ PACKAGES = ('make', 'ccache', 'flex', 'bison', 'bc',
             'git', 'xz-utils', 'rsync', 'gzip', 'sparse', 'qemu-utils',
             'busybox-static', 'gnuplot-nox', 'coccinelle', 'python3-sphinx',
             'python3-sphinx-rtd-theme', 'python3-ply', 'python3-git',
-            'python3-pytest', 'binutils')
+            'python3-pytest', 'binutils', 'b4')
 
 
 def machines_env():

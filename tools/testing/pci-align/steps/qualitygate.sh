@@ -121,17 +121,49 @@ cocci_tree() {
 	done < <(find "$t/scripts/coccinelle" -name '*.cocci' -type f | sort)
 }
 
+# The reports depend only on the content of the tree (the files and the
+# headers they include), the scripts and spatch, so they are kept, as
+# ccache keeps objects, in $PCIALIGN_CACHE (default ~/.cache/pci-align),
+# keyed by the git tree id (the base commit's for the pristine tree),
+# spatch's version, the file list and cocci_tree itself; paths are stored
+# relative to the tree.  A tree with uncommitted changes is not cached.
+cocci_cached() {
+	local t=$1 log=$2 treeid=$3 key dir
+	shift 3
+	dir=${PCIALIGN_CACHE:-$HOME/.cache/pci-align}/cocci
+	if [ -n "$treeid" ]; then
+		key=$({ echo "$treeid"; spatch --version | head -n1
+			printf '%s\n' "$@"; declare -f cocci_tree; } | sha256sum | cut -c1-32)
+		if [ -f "$dir/$key.log" ] && [ -f "$dir/$key.err" ]; then
+			sed "s|@TREE@|$t|g" "$dir/$key.log" >"$log"
+			sed "s|@TREE@|$t|g" "$dir/$key.err" >"$log.err"
+			echo "  cached: ${t#"$ROOT"/} (key $key)"
+			return
+		fi
+	fi
+	cocci_tree "$t" "$log" "$@"
+	[ -n "$treeid" ] || return 0
+	mkdir -p "$dir"
+	sed "s|$t|@TREE@|g" "$log.err" >"$dir/$key.err.$$"
+	sed "s|$t|@TREE@|g" "$log" >"$dir/$key.log.$$"
+	mv "$dir/$key.err.$$" "$dir/$key.err"
+	mv "$dir/$key.log.$$" "$dir/$key.log"
+}
+
 step_coccicheck() {
-	local files pfiles start
+	local files pfiles start treeid=
 	echo "--- coccicheck"
 	mapfile -t files < <(touched '*.c' '*.h')
 	mapfile -t pfiles < <(present "$PRISTINE" "${files[@]}")
 	echo "  files: ${files[*]}"
 	start=$SECONDS
 	# The two trees in parallel: each spatch is single-threaded
-	cocci_tree "$TREE" "$OUT/cocci.log" "${files[@]}" &
+	[ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
+		treeid=$(git -C "$TREE" rev-parse 'HEAD^{tree}')
+	cocci_cached "$TREE" "$OUT/cocci.log" "$treeid" "${files[@]}" &
 	if [ ${#pfiles[@]} -gt 0 ]; then
-		cocci_tree "$PRISTINE" "$OUT/cocci-base.log" "${pfiles[@]}"
+		cocci_cached "$PRISTINE" "$OUT/cocci-base.log" \
+			"$(git -C "$TREE" rev-parse "$(base_commit)^{tree}")" "${pfiles[@]}"
 	else
 		: >"$OUT/cocci-base.log"
 	fi

@@ -291,7 +291,7 @@ expect() {
 step_get_maintainer() {
 	local p n got files f a sec secs note
 	echo "--- get_maintainer"
-	if ! ls "$SERIES"/0001-*.patch >/dev/null 2>&1; then
+	if ! ls "$SERIES"/*0001-*.patch >/dev/null 2>&1; then
 		"$STEPS/series.sh" >/dev/null || {
 			fail "qualitygate-get-maintainer (series.sh failed)"
 			return
@@ -299,8 +299,9 @@ step_get_maintainer() {
 	fi
 	PCI_SECTION=$(section_of drivers/pci/)
 	echo "  PCI section: $PCI_SECTION: $(addresses "$PCI_SECTION" | tr '\n' ' ')"
-	for p in "$SERIES"/[0-9][0-9][0-9][0-9]-*.patch; do
-		n=$(basename "$p" | cut -c1-4)
+	# NNNN-*.patch, or vN-NNNN-*.patch with a reroll count (series.sh)
+	for p in "$SERIES"/*[0-9][0-9][0-9][0-9]-*.patch; do
+		n=$(basename "$p" | sed -E 's/^v[0-9]+-//' | cut -c1-4)
 		[ "$n" = 0000 ] && continue
 		got=$(cd "$TREE" && scripts/get_maintainer.pl --no-git \
 			--no-git-fallback "$p" 2>&1)
@@ -334,7 +335,7 @@ step_get_maintainer() {
 		expect "qualitygate-get-maintainer-$n" "$got" "${secs[@]}"
 	done
 	got=$(cd "$TREE" && scripts/get_maintainer.pl --no-git --no-git-fallback \
-		"$SERIES"/[0-9][0-9][0-9][0-9]-*.patch 2>&1)
+		"$SERIES"/*[0-9][0-9][0-9][0-9]-*.patch 2>&1)
 	expect qualitygate-get-maintainer-series "$got" "$PCI_SECTION"
 }
 

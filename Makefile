@@ -1,11 +1,13 @@
 # Entry points of the pci-align project: each target is one command of
 # the harness (tools/testing/pci-align/pcialign.py; its README.md is the
-# map).  Variables: TREE (kernel tree, default build/linux), KSRC (a
-# 6.12-based tree to use as the base), CHECK_SKIP / CHECK_ONLY (steps of
-# make check, comma-separated), CHECK_FULL=1 (make check is check-full),
-# FORCE=1 (make tree over unsaved work).
+# map).  Variables: BASE (the base of every target, a row of
+# harness/bases.py; default 6.12), BASE_VERSION (a Debian version of the
+# base's package instead of the newest), TREE (kernel tree, default
+# build/<base>/linux), KSRC (a tree to use as the base), CHECK_SKIP /
+# CHECK_ONLY (steps of make check, comma-separated), CHECK_FULL=1 (make
+# check is check-full), FORCE=1 (make tree over unsaved work).
 
-export TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
+export BASE BASE_VERSION TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
 
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 

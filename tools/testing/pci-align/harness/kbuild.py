@@ -4,7 +4,8 @@
 A variant's directory is configured from allnoconfig with its fragments
 merged (KCONFIG_ALLCONFIG), again only when the fragments, the tree or
 the compiler changed, then olddefconfig; an option of the fragments that
-Kconfig did not take (a missing dependency) fails the build.  Builds are out of tree (O=) with
+Kconfig did not take (a missing dependency) fails the build, unless the
+base doesn't have it (Base.absent, harness/bases.py).  Builds are out of tree (O=) with
 ccache (CCACHE_BASEDIR = the repository root, so that clones share hits).
 """
 
@@ -81,7 +82,7 @@ def configure(v, log=None):
     bad = []
     for line in text.splitlines():
         m = re.match(r'^(CONFIG_\w+)=(.*)$', line)
-        if not m:
+        if not m or m.group(1) in paths.BASE.absent:
             continue
         if m.group(2) == 'n':
             if re.search('^%s=' % m.group(1), config, re.M):

@@ -9,14 +9,20 @@ machine, firmware and console, the guest's C compiler (the cross gcc)
 and page size.  Entries with qemu=None
 are build-only (cross builds of the touched objects; no guest yet).
 
-To add a machine: add an entry and its fragment configs/<name>.config
-(variants.py gives every bootable machine a default variant of the same
-name), then boots of it in the scenarios; the topologies of
-topologies.py work on any machine with a pcie.0 root bus.
+To add a machine: add an entry, its fragment configs/<name>.config and
+its topology (harness/topologies.py; those with a pcie.0 root bus work on
+any machine with a PCIe host bridge).  variants.py derives its kernels
+from the entry: the series (<name>), the CONFIG_PCI_PAGE_ALIGN_BARS build
+(<name>-pab) and the unpatched base (stock-<name>); `tier` says whether
+make check or only make check-full builds and boots them.  Then give it
+boots in the scenarios.  Build workarounds of one base are facts of that
+base (harness/bases.py), not of the machine.
 """
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
+
+from . import bases
 
 
 @dataclass(frozen=True)
@@ -34,16 +40,26 @@ class Machine:
     firmware: str = 'none'      # who places BARs before Linux: none/seabios
     console: str = ''           # kernel console=
     page_size: int = 4096       # guest PAGE_SIZE of the default variant
+    topology: str = 'seed'      # its standard topology (topologies.py)
+    # True: make check builds and boots it; 'full': make check-full only
+    tier: Union[bool, str] = 'full'
+    # the tier of its CONFIG_PCI_PAGE_ALIGN_BARS build (None: as tier,
+    # False: on demand only)
+    pab: Union[bool, str, None] = None
     # q35 without ACPI: root ports need native hotplug
     hotplug_args: Tuple[str, ...] = ()
-    # extra make arguments of every kernel make (kbuild.kmake())
-    make_args: Tuple[str, ...] = ()
     notes: str = field(default='', compare=False)
 
     @property
     def guest_cc(self):
         """the static C compiler of the initramfs: the cross gcc"""
         return self.cross + 'gcc'
+
+    @property
+    def make_args(self):
+        """extra make arguments of every kernel make: the build
+        workarounds of the base (harness/bases.py)"""
+        return bases.base().make_args.get(self.name, ())
 
     @property
     def fragment(self):
@@ -58,7 +74,7 @@ MACHINES = {m.name: m for m in (
                       'qemu-system-arm'),
             qemu='qemu-system-aarch64',
             qemu_args=('-M', 'virt', '-cpu', 'cortex-a57'),
-            console='ttyAMA0',
+            console='ttyAMA0', tier=True,
             notes='Linux assigns every BAR (direct kernel boot)'),
     Machine('x86_64', arch='x86_64', srcarch='x86', cross='',
             image='bzImage', image_path='arch/x86/boot/bzImage',
@@ -66,7 +82,7 @@ MACHINES = {m.name: m for m in (
             packages=('gcc', 'libc6-dev', 'qemu-system-x86', 'seabios',
                       'ipxe-qemu'),
             qemu='qemu-system-x86_64', qemu_args=('-M', 'q35', '-vga', 'none'),
-            firmware='seabios', console='ttyS0',
+            firmware='seabios', console='ttyS0', tier=True, pab=False,
             hotplug_args=('-global',
                           'ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'),
             notes='SeaBIOS places every BAR, 4 KiB aligned'),
@@ -87,7 +103,7 @@ MACHINES = {m.name: m for m in (
             packages=('gcc', 'libc6-dev', 'qemu-system-x86', 'seabios',
                       'ipxe-qemu'),
             qemu='qemu-system-x86_64', qemu_args=('-M', 'pc', '-vga', 'none'),
-            firmware='seabios', console='ttyS0',
+            firmware='seabios', console='ttyS0', topology='pc-seed',
             notes='i440fx, root bus pci.0: SeaBIOS places the cold-plugged '
                   'BARs, ACPI PCI hotplug (acpiphp) the hot-added ones'),
     Machine('arm', arch='arm', srcarch='arm', cross='arm-linux-gnueabihf-',
@@ -97,7 +113,7 @@ MACHINES = {m.name: m for m in (
                       'qemu-system-arm'),
             qemu='qemu-system-arm',
             qemu_args=('-M', 'virt,highmem=off', '-cpu', 'cortex-a15'),
-            console='ttyAMA0',
+            console='ttyAMA0', tier=True, pab=False,
             notes='32-bit, no LPAE: resource_size_t is 32 bits wide'),
     Machine('sparc64', arch='sparc', srcarch='sparc',
             cross='sparc64-linux-gnu-', image='image',
@@ -107,10 +123,7 @@ MACHINES = {m.name: m for m in (
                       'qemu-system-sparc', 'openbios-sparc'),
             qemu='qemu-system-sparc64', qemu_args=('-M', 'sun4u'),
             firmware='openbios', console='ttyS0', page_size=8192,
-            # 6.12.y: FMODE_NONOTIFY (1 << 25) is sparc's __O_TMPFILE,
-            # so fcntl_init()'s BUILD_BUG_ON fails; keep the build going
-            # (BUILD_BUG_ON is a no-op without __OPTIMIZE__)
-            make_args=('CFLAGS_fcntl.o=-U__OPTIMIZE__',),
+            topology='sun4u', tier=True,
             notes='OpenBIOS places every BAR; Linux only claims them '
                   '(of_create_pci_dev(), pci_claim_bus_resources())'),
     Machine('ppc64', arch='powerpc', srcarch='powerpc',
@@ -121,6 +134,7 @@ MACHINES = {m.name: m for m in (
             qemu='qemu-system-ppc64',
             qemu_args=('-M', 'pseries', '-nodefaults', '-vga', 'none'),
             firmware='slof', console='hvc0', page_size=65536,
+            topology='pseries',
             notes='SLOF assigns the BARs; QEMU\'s /chosen clears '
                   'PCI_PROBE_ONLY (linux,pci-probe-only = 0); the guest '
                   'powers off through RTAS'),
@@ -130,7 +144,7 @@ MACHINES = {m.name: m for m in (
             packages=('gcc-s390x-linux-gnu', 'libc6-dev-s390x-cross',
                       'qemu-system-misc'),
             qemu='qemu-system-s390x', qemu_args=('-M', 's390-ccw-virtio'),
-            firmware='zpci', console='ttysclp0',
+            firmware='zpci', console='ttysclp0', topology='zpci',
             notes='zPCI: firmware defines every BAR, Linux only maps them; '
                   'the series sets PCI_PROBE_ONLY'),
     Machine('malta', arch='mips', srcarch='mips',
@@ -141,7 +155,7 @@ MACHINES = {m.name: m for m in (
             qemu='qemu-system-mips64el',
             qemu_args=('-M', 'malta', '-cpu', 'MIPS64R2-generic',
                        '-vga', 'none'),
-            console='ttyS0',
+            console='ttyS0', topology='malta',
             notes='64-bit; QEMU\'s own boot stub, no BAR placed before '
                   'Linux; pci-legacy.c sizes bridges without a realloc '
                   'list'),

@@ -28,9 +28,16 @@ changing existing lines; `make save` refuses anything else.  Write the
 Kconfig change as a normal commit in $TREE and run `make save`, which derives
 the block and its anchor; the exported series has an ordinary Kconfig hunk.
 
-Environment (harness/paths.py): PCI_ALIGN_ROOT (repo root), TREE (kernel
-tree, default build/linux); FORCE=1 (make tree: replace a tree holding
-unsaved work).
+Environment (harness/paths.py): PCI_ALIGN_ROOT (repo root), BASE (the
+base, harness/bases.py: its row says where its overlay is, or that it has
+no series yet, when make tree gives the base commit alone), TREE (kernel
+tree, default build/<base>/linux); FORCE=1 (make tree: replace a tree
+holding unsaved work).
+
+The stored patches don't depend on the point release of the base: they
+have no "index" lines, git apply finds each hunk where its context is,
+and make save rewrites a .patch file only when what it changes differs
+(same_change(): hunk line numbers are not compared).
 Only the python3 standard library is used.
 """
 
@@ -46,10 +53,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from harness import paths  # noqa: E402  (the paths, resolved once)
 
-ROOT, TREE, PRISTINE = paths.ROOT, paths.TREE, paths.PRISTINE
+# ROOT: where this base's overlay files are ('' for a base without a series)
+ROOT, TREE, PRISTINE = paths.OVERLAY, paths.TREE, paths.PRISTINE
+BASE = paths.BASE
 # .git of a tree holding only the base commit, reused by `make tree`;
-# base.sh removes it whenever it re-creates build/pristine.
-BASE_CACHE = os.path.join(ROOT, "build/base-git")
+# base.sh removes it whenever it re-creates build/<base>/pristine.
+BASE_CACHE = os.path.join(paths.BUILD, "base-git")
 
 # Top-level names of the repository that are never overlay files.
 EXCLUDE_TOP = {
@@ -68,18 +77,23 @@ OVERLAY_META = ("series", SNIPPET)
 DEV_NAME = "PCI Align Developers"
 DEV_EMAIL = "pci-align@example.org"
 BASE_DATE = "2026-01-01T00:00:00Z"
-BASE_MESSAGE = "Linux 6.12 base"
+
+
+def base_message():
+    """The message of the base commit: the version of the pristine tree."""
+    return "Linux %s base" % (paths.kernel_version(PRISTINE) or BASE.name)
+
 
 # Options making the stored .patch files independent of local git config
 # and of the object count of the tree (abbreviation length).
 FORMAT_PATCH = ["format-patch", "--stdout", "--zero-commit", "--no-signature",
-                "--no-renames", "--full-index", "--no-cover-letter",
+                "--no-renames", "--no-cover-letter",
                 "--src-prefix=a/", "--dst-prefix=b/", "--diff-algorithm=myers",
                 "-U3", "--inter-hunk-context=0"]
 
 SERIES_HEADER = """\
 # The "page-align small BARs" series: one entry per commit, in order, on top
-# of the Linux 6.12 base.  Written by `make save` from $(TREE) base..HEAD and
+# of the base.  Written by `make save` from $(TREE) base..HEAD and
 # read by `make tree`; edit the kernel tree and re-run `make save` rather than
 # editing this file by hand.
 #
@@ -144,7 +158,7 @@ def info(msg):
 
 
 def rel(path):
-    return os.path.relpath(path, ROOT)
+    return os.path.relpath(path, paths.ROOT)
 
 
 def git(args, cwd=None, input=None, env=None, check=True):
@@ -386,6 +400,8 @@ def repo_files():
 
 
 def overlay_files():
+    if not ROOT:
+        return []
     return sorted(p for p in repo_files() if not is_harness(p))
 
 
@@ -415,6 +431,8 @@ def load_overlay():
     """Read and validate the overlay.
 
     Return (entries, {subject: [(file, diff)]}, {subject: Kconfig Block})."""
+    if not ROOT:   # a base without a series: just the base commit
+        return [], {}, {}
     spath = os.path.join(ROOT, "series")
     entries = []   # no series file yet: just the base commit
     if os.path.exists(spath):
@@ -437,8 +455,8 @@ def load_overlay():
             raise Error("series: %s (Add: of %r) is missing from the repository"
                         % (a, added[a]))
         if os.path.lexists(os.path.join(PRISTINE, a)):
-            raise Error("series: %s (Add: of %r) already exists in Linux 6.12; "
-                        "changes to it belong in %s.patch" % (a, added[a], a))
+            raise Error("series: %s (Add: of %r) already exists in the %s base; "
+                        "changes to it belong in %s.patch" % (a, added[a], BASE.name, a))
     for f in files:
         if f in added:
             continue
@@ -497,6 +515,10 @@ def compute_save():
         raise Error("%s: base..HEAD contains merge commits; the series must be linear"
                     % rel(TREE))
     commits = gits(["rev-list", "--reverse", base + "..HEAD"]).split()
+    if not ROOT and commits:
+        raise Error("%s has %d commit(s) on base, but the base %s has no series to "
+                    "save them in (harness/bases.py)" % (rel(TREE), len(commits),
+                                                         BASE.name))
     base_paths = set(git(["ls-tree", "-r", "-z", "--name-only", base]).decode().split("\0"))
 
     entries, touched = [], {}   # touched: path -> [(subject, status)]
@@ -534,6 +556,8 @@ def compute_save():
                 e.adds.append(path)
         entries.append(e)
 
+    if not ROOT:
+        return {}, 0
     files = {"series": (format_series(entries).encode("utf-8"), False)}
     head_modes = {}
     new_paths = sorted(p for p in touched if p not in base_paths)
@@ -563,7 +587,7 @@ def compute_save():
         if path == KCONFIG:
             continue
         if path in base_paths:
-            data = git(FORMAT_PATCH + [base + "..HEAD", "--", path])
+            data = INDEX_LINE.sub(b"", git(FORMAT_PATCH + [base + "..HEAD", "--", path]))
             key = path + ".patch"
             if key in files:
                 raise Error("%s would be stored twice (file %s and patch of %s)"
@@ -586,14 +610,34 @@ def compute_save():
     return files, len(commits)
 
 
+INDEX_LINE = re.compile(rb"^index [0-9a-f]+\.\.[0-9a-f]+( [0-7]+)?\n", re.M)
+HUNK_LINES = re.compile(rb"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", re.M)
+
+
+def same_change(path, old, new):
+    """Do the stored OLD and the regenerated NEW bytes of PATH say the same?
+    For a .patch file, hunk line numbers and index lines are not compared:
+    they change with the point release of the base, the series does not."""
+    if old == new or not path.endswith(".patch"):
+        return old == new
+
+    def norm(data):
+        return HUNK_LINES.sub(lambda m: b"@@ -%s +%s @@" % (m.group(1) or b"",
+                                                          m.group(2) or b""),
+                              INDEX_LINE.sub(b"", data))
+    return norm(old) == norm(new)
+
+
 def diff_against_repo(files):
     """Return (changed/new paths, obsolete overlay paths) of the repository."""
     changed = []
+    if not ROOT:
+        return [], [], []
     for path, (data, exe) in sorted(files.items()):
         full = os.path.join(ROOT, path)
         try:
             with open(full, "rb") as f:
-                same = f.read() == data
+                same = same_change(path, f.read(), data)
             same = same and bool(os.stat(full).st_mode & stat.S_IXUSR) == exe
         except OSError:
             same = False
@@ -698,11 +742,11 @@ def base_cache_ok():
 
 def cmd_tree():
     if not os.path.isfile(os.path.join(PRISTINE, "Makefile")):
-        raise Error("build/pristine missing: run 'make base'")
+        raise Error("%s missing: run 'make base'" % os.path.relpath(PRISTINE, paths.ROOT))
     entries, patches, blocks = load_overlay()   # validate before touching anything
     real = os.path.realpath(TREE)
-    if real in (os.path.realpath(ROOT), os.path.realpath(PRISTINE)) or \
-            os.path.realpath(ROOT).startswith(real + os.sep):
+    if real in (os.path.realpath(paths.ROOT), os.path.realpath(PRISTINE)) or \
+            os.path.realpath(paths.ROOT).startswith(real + os.sep):
         raise Error("refusing to use TREE=%s" % TREE)
     if os.path.lexists(TREE) and os.environ.get("FORCE") != "1":
         r = unsaved_reason()
@@ -714,7 +758,7 @@ def cmd_tree():
         if os.path.lexists(d):
             shutil.rmtree(d)
     os.makedirs(os.path.dirname(TREE), exist_ok=True)
-    info("copying build/pristine to %s" % rel(new))
+    info("copying %s to %s" % (rel(PRISTINE), rel(new)))
     os.makedirs(new)
     subprocess.run(["cp", "-a", PRISTINE + "/.", new + "/"], check=True)
     if base_cache_ok():
@@ -729,7 +773,7 @@ def cmd_tree():
         git(["config", "user.name", DEV_NAME], cwd=new)
         git(["config", "user.email", DEV_EMAIL], cwd=new)
         git(["add", "-A", "-f"], cwd=new)
-        git(["commit", "-q", "--no-verify", "-m", BASE_MESSAGE], cwd=new,
+        git(["commit", "-q", "--no-verify", "-m", base_message()], cwd=new,
             env={"GIT_AUTHOR_DATE": BASE_DATE, "GIT_COMMITTER_DATE": BASE_DATE})
         git(["tag", "base"], cwd=new)
         shutil.rmtree(BASE_CACHE + ".tmp", ignore_errors=True)
@@ -740,8 +784,8 @@ def cmd_tree():
     p = subprocess.run(["git", "diff-index", "--quiet", "HEAD", "--"], cwd=new)
     if p.returncode or gits(["ls-files", "-o", "--directory", "--no-empty-directory"],
                                     cwd=new).strip():
-        raise Error("%s: the base commit does not match build/pristine (stale %s? "
-                    "remove it and retry)" % (rel(new), rel(BASE_CACHE)))
+        raise Error("%s: the base commit does not match %s (stale %s? "
+                    "remove it and retry)" % (rel(new), rel(PRISTINE), rel(BASE_CACHE)))
     open(os.path.join(new, ".git", "pci-align-incomplete"), "w").close()
     for n, e in enumerate(entries, 1):
         info("[%d/%d] %s" % (n, len(entries), e.subject))
@@ -792,6 +836,8 @@ def cmd_tree():
 
 def cmd_repo_status():
     """List overlay paths with uncommitted changes in the repository."""
+    if not ROOT:
+        return 0
     out = git(["status", "--porcelain", "-z", "--no-renames",
                "--untracked-files=all"], cwd=ROOT)
     dirty = [e for e in out.decode().split("\0")

@@ -2,13 +2,18 @@
 """Every path the harness uses, resolved once.
 
 The repository root is three levels above tools/testing/pci-align (or
-PCI_ALIGN_ROOT).  All outputs go under build/ (BUILD); out/ holds the
-exported series only.  TREE (the patched kernel git tree) and KSRC (a
-6.12-based tree to use as the base) come from the environment, relative
-paths being relative to the root.
+PCI_ALIGN_ROOT).  BASE (harness/bases.py, default bases.DEFAULT) picks
+the base: every output of it goes under build/<base>/ (BUILD), the
+exported series under out/<base>/ (OUT).  TREE (the patched kernel git
+tree, default build/<base>/linux) and KSRC (a tree to use as the base
+instead of Debian's package) come from the environment, relative paths
+being relative to the root.  APT is the private apt configuration and
+the downloaded packages, shared by every base and every clone.
 """
 
 import os
+
+from . import bases
 
 HARNESS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.abspath(os.environ.get('PCI_ALIGN_ROOT') or
@@ -20,11 +25,18 @@ def under_root(path):
     return path if os.path.isabs(path) else os.path.join(ROOT, path)
 
 
-BUILD = os.path.join(ROOT, 'build')
-OUT = os.path.join(ROOT, 'out')
-TREE = under_root(os.environ.get('TREE') or 'build/linux')
+BASE = bases.base()
+BUILD = os.path.join(ROOT, 'build', BASE.name)
+OUT = os.path.join(ROOT, 'out', BASE.name)
+TREE = under_root(os.environ.get('TREE') or
+                  os.path.join('build', BASE.name, 'linux'))
 PRISTINE = os.path.join(BUILD, 'pristine')
+# the series of this base: overlay files under OVERLAY ('' : none yet)
+OVERLAY = ROOT if BASE.overlay == '' else (
+    os.path.join(ROOT, BASE.overlay) if BASE.series else '')
 KSRC = os.environ.get('KSRC') or ''
+APT = os.environ.get('PCIALIGN_APT') or os.path.join(
+    os.path.expanduser('~'), '.cache', 'pci-align', 'apt')
 LOGS = os.path.join(BUILD, 'logs')            # guest serial logs
 CHECK = os.path.join(BUILD, 'check')          # make check: step logs, KTAP
 GUEST = os.path.join(HARNESS, 'guest')        # guest programs (C)
@@ -34,5 +46,23 @@ KUNIT_TOOLS = os.path.join(TREE, 'tools/testing/kunit')
 
 
 def kselftest(machine):
-    """build/kselftest/<machine>/pci: the kselftest built for MACHINE"""
+    """build/<base>/kselftest/<machine>/pci: the kselftest built for MACHINE"""
     return os.path.join(BUILD, 'kselftest', machine, 'pci')
+
+
+def kernel_version(tree):
+    """VERSION.PATCHLEVEL.SUBLEVEL of the kernel tree TREE, from its
+    Makefile ('' when there is none)."""
+    v = {}
+    try:
+        with open(os.path.join(tree, 'Makefile')) as f:
+            for line in f:
+                k, sep, val = line.partition('=')
+                if sep and k.strip() in ('VERSION', 'PATCHLEVEL', 'SUBLEVEL'):
+                    v[k.strip()] = val.strip()
+                if len(v) == 3:
+                    break
+    except OSError:
+        return ''
+    return '.'.join(v.get(k, '?') for k in
+                    ('VERSION', 'PATCHLEVEL', 'SUBLEVEL'))

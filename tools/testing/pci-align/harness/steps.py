@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 
-from . import kbuild, paths
+from . import bases, kbuild, paths
 from .machines import MACHINES, machine
 
 RESULT_RE = re.compile(r'^(not ok|ok) \d+ (.*?)(?: # (SKIP)\b ?(.*))?$')
@@ -37,9 +37,14 @@ def machines_env():
 
 
 def env():
+    b = paths.BASE
     e = dict(os.environ, PCI_ALIGN_ROOT=paths.ROOT, TREE=paths.TREE,
+             BASE=b.name, PCIALIGN_BASE=b.name,
+             PCIALIGN_BASE_PACKAGE=b.package,
+             PCIALIGN_BASE_VERSION=b.version or '-',
+             PCIALIGN_BASES=bases.env_words(), PCIALIGN_APT=paths.APT,
              PCIALIGN_BUILD=paths.BUILD, PCIALIGN_PRISTINE=paths.PRISTINE,
-             PCIALIGN_MACHINES=machines_env(),
+             PCIALIGN_OUT=paths.OUT, PCIALIGN_MACHINES=machines_env(),
              PYTHONPATH=paths.HARNESS)
     e['KSRC'] = paths.KSRC
     return e
@@ -107,9 +112,7 @@ def deps(test=None, only_kernel=False):
     for m in MACHINES.values():
         if m.qemu or not only_kernel:
             want += m.packages
-    if not paths.KSRC:
-        want.append('linux-source-6.12')
-    want += os.environ.get('DEPS_EXTRA', '').split()
+    want +=  os.environ.get('DEPS_EXTRA', '').split()
     missing = []
     for p in dict.fromkeys(want):
         r = subprocess.run(['dpkg-query', '-W', '-f=${Status}', p],
@@ -125,6 +128,13 @@ def deps(test=None, only_kernel=False):
                                     'apt-get', 'install', '-y', '-q',
                                     '--no-install-recommends'] + missing
                             ).returncode == 0
+    # the package file of every base (steps/base.sh --fetch)
+    if not paths.KSRC:
+        fetched = subprocess.run(['bash', os.path.join(paths.STEPS, 'base.sh'),
+                                  '--fetch'], env=env()).returncode == 0
+        if test is not None:
+            test.check(fetched, 'deps-bases')
+        ok = ok and fetched
     if test is not None:
         test.check(ok, 'deps', ' '.join(missing))
     return ok

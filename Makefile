@@ -12,13 +12,13 @@ export BASE BASE_VERSION TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 
 .PHONY: help deps base tree save series checkpatch b4-check kernel image-path \
-	demo check check-full bisect kunit bench machines variants
+	demo check check-full bisect kunit bench machines variants bases
 
 help:
 	@$(PCIALIGN) --help
 
 deps base tree save series checkpatch kunit check check-full bisect demo \
-		bench machines variants:
+		bench machines variants bases:
 	@$(PCIALIGN) $@
 
 # make b4-check: b4 prep and a dry-run b4 send of the series (offline)

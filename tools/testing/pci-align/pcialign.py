@@ -2,22 +2,27 @@
 # SPDX-License-Identifier: GPL-2.0
 """pcialign.py: the one entry point of the pci-align harness.
 
-  deps                     install the Debian packages (as root)
-  base                     extract the pristine 6.12 base into build/pristine
-  tree | save              overlay <-> build/linux (harness/overlay.py)
-  series | checkpatch      git format-patch into out/series | checkpatch
+Every command works on the base BASE= names (harness/bases.py, default
+6.12): its trees and outputs are build/<base>/ and out/<base>/.
+
+  deps                     install the Debian packages (as root) and fetch
+                           the package file of every base
+  base                     unpack the pristine base into build/<base>/pristine
+  tree | save              overlay <-> build/<base>/linux (harness/overlay.py)
+  series | checkpatch      git format-patch into out/<base>/series | checkpatch
   b4check                  the series through b4 prep and b4 send -o
                            (offline dry run; harness/b4check.py), KTAP
   kernel [VARIANT...]      build guest kernels (default: those of make check)
   image-path [VARIANT]     print the path of a variant's image (arm64)
-  machines | variants      print the tables
+  machines | variants | bases   print the tables
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
   run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP;
       [--kernel V=OTHER]   the negative control: its boots on other kernels,
                            e.g. --kernel arm64=unfixed-arm64 (realloc)
   kunit                    the KUnit suite (UML, x86_64), KTAP
   demo                     make the tree and the demo's kernels if missing,
-                           then run the demo scenario
+                           then run the demo scenario (a base without a
+                           series: the stock boots of make check)
   check [--full]           everything, KTAP; last line "N passed, N failed"
   check-full               check, plus the kernels and scenarios of the
                            "full" tier and bisect (also: CHECK_FULL=1)
@@ -38,9 +43,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (analyze, b4check, bench, bisectable,  # noqa: E402
-                     check, initramfs, kbuild, ktap, kunit, paths, qemu,
-                     scenario, steps)
+from harness import (analyze, b4check, bases, bench,  # noqa: E402
+                     bisectable, check, initramfs, kbuild, ktap, kunit,
+                     paths, qemu, scenario, steps)
 from harness.machines import MACHINES  # noqa: E402
 from harness.variants import VARIANTS, in_check, variant  # noqa: E402
 
@@ -103,7 +108,23 @@ def cmd_run(args):
     return report(t)
 
 
+def need_series(what):
+    """Exit with a clear message on a base without a series."""
+    if not paths.BASE.series:
+        raise SystemExit('%s: the base %s has no series yet (harness/bases.py)'
+                         % (what, paths.BASE.name))
+
+
 def cmd_demo(_):
+    if not paths.BASE.series:
+        if sh('base.sh'):
+            return 1
+        mod = importlib.import_module('scenarios.stock')
+        names = mod.only(False)
+        for name in dict.fromkeys(b.variant for b in mod.BOOTS
+                                  if b.name in names):
+            kbuild.build(variant(name))     # incremental
+        return report(scenario.run(mod, names))
     if not os.path.isdir(os.path.join(paths.TREE, '.git')):
         if sh('base.sh') or subprocess.run(steps.overlay('tree'),
                                            env=steps.env()).returncode:
@@ -115,12 +136,14 @@ def cmd_demo(_):
 
 
 def cmd_kunit(_):
+    need_series('kunit')
     t = ktap.Test('kunit')
     kunit.run(t)
     return report(t)
 
 
 def cmd_bench(args):
+    need_series('bench')
     if args != ['--check']:
         for name in dict.fromkeys(bench.KERNEL.values()):
             kbuild.build(variant(name))     # incremental
@@ -142,6 +165,15 @@ def cmd_b4check(_):
 
 
 def cmd_tables(what):
+    if what == 'bases':
+        for b in bases.BASES.values():
+            print('%-5s %-18s %-17s %-10s %-8s %s%s' % (
+                b.name, b.package + ('=' + b.version if b.version else ''),
+                b.suite, 'series' if b.series else 'no series',
+                paths.kernel_version(os.path.join(paths.ROOT, 'build', b.name,
+                                                  'pristine')) or '-',
+                b.facts, ' (default)' if b.name == bases.DEFAULT else ''))
+        return 0
     if what == 'machines':
         for m in MACHINES.values():
             print('%-8s ARCH=%-7s CROSS=%-22s %-8s %s %s firmware=%s '
@@ -179,6 +211,7 @@ def main(argv):
             (a or ['arm64'])[0]).image) or 0,
         'machines': lambda a: cmd_tables('machines'),
         'variants': lambda a: cmd_tables('variants'),
+        'bases': lambda a: cmd_tables('bases'),
         'boot': cmd_boot,
         'run': cmd_run,
         'kunit': cmd_kunit,

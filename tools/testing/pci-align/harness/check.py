@@ -27,11 +27,14 @@ import sys
 import time
 from functools import partial
 
-from . import b4check, bench, bisectable, kunit, ktap, paths, scenario, steps
+from . import (b4check, bases, bench, bisectable, kunit, ktap, paths,
+               scenario, steps)
 from .variants import in_check
 
 
-def _scenario(name, test):
+def _scenario(name, test, full=False):
+    """Scenario NAME's boots (those of only(FULL) if the module says which
+    boots the tier runs) as subtests of TEST."""
     import importlib
     try:
         mod = importlib.import_module('scenarios.' + name)
@@ -41,7 +44,7 @@ def _scenario(name, test):
         test.check(False, name, 'scenarios/%s.py does not exist (yet): '
                    'listed in scenarios/__init__.py' % name)
         return
-    sub = scenario.run(mod)
+    sub = scenario.run(mod, mod.only(full) if hasattr(mod, 'only') else None)
     test.items.extend(sub.items)
 
 
@@ -59,37 +62,51 @@ def scenarios_listed(test):
 
 
 def plan(full=False):
-    """The steps of make check; FULL: of make check-full."""
+    """The steps of make check of the base (paths.BASE); FULL: of make
+    check-full.  A base without a series has only its stock steps; the
+    default base's make check also runs make check of every other base
+    (step "base <name>", its KTAP nested), make check-full only its own."""
+    b = paths.BASE
     p = [('deps', steps.deps),
-         ('base', lambda t: steps.shell(t, 'base', 'base.sh')),
-         ('tree', lambda t: steps.single(t, 'tree', steps.overlay('tree'))),
-         ('round trip', steps.round_trip),
-         ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
-         ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
-                                              'checkpatch.sh')),
-         ('harness-tests', steps.pytest)]
+         ('base', lambda t: steps.shell(t, 'base', 'base.sh'))]
+    if b.series:
+        p += [('tree', lambda t: steps.single(t, 'tree',
+                                              steps.overlay('tree'))),
+              ('round trip', steps.round_trip),
+              ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
+              ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
+                                                   'checkpatch.sh')),
+              ('harness-tests', steps.pytest)]
     p += [('kernel ' + v.name, partial(steps.kernel, v=v))
           for v in in_check(full)]
-    p += [('kunit', kunit.run),
-          ('kselftest-build', steps.kselftest_build),
-          ('kselftest-selfcheck', lambda t: steps.shell(
-              t, 'kselftest-selfcheck', 'kselftest-selfcheck.sh'))]
-    from scenarios import FULL, ORDER
-    p += [(name, partial(_scenario, name))
-          for name in ORDER + (FULL if full else ())]
-    p += [('pagealign-kconfig', steps.pagealign_kconfig),
-          ('bench', lambda t: bench.run(t, check_only=True)),
-          ('sparse', lambda t: steps.shell(t, 'sparse', 'crossbuild.sh',
-                                           'x86_64', 'arm64')),
-          ('crossbuild', lambda t: steps.shell(t, 'crossbuild',
-                                               'crossbuild.sh', 's390',
-                                               'powerpc', 'um')),
-          ('qualitygate', lambda t: steps.shell(t, 'qualitygate',
-                                                'qualitygate.sh'))]
-    if full:
+    if b.series:
+        p += [('kunit', kunit.run),
+              ('kselftest-build', steps.kselftest_build),
+              ('kselftest-selfcheck', lambda t: steps.shell(
+                  t, 'kselftest-selfcheck', 'kselftest-selfcheck.sh'))]
+        from scenarios import FULL, ORDER
+        p += [(name, partial(_scenario, name, full=full))
+              for name in ORDER + (FULL if full else ())]
+    else:
+        p += [('stock', partial(_scenario, 'stock', full=full))]
+    if b.series:
+        p += [('pagealign-kconfig', steps.pagealign_kconfig),
+              ('bench', lambda t: bench.run(t, check_only=True)),
+              ('sparse', lambda t: steps.shell(t, 'sparse', 'crossbuild.sh',
+                                               'x86_64', 'arm64')),
+              ('crossbuild', lambda t: steps.shell(t, 'crossbuild',
+                                                   'crossbuild.sh', 's390',
+                                                   'powerpc', 'um')),
+              ('qualitygate', lambda t: steps.shell(t, 'qualitygate',
+                                                    'qualitygate.sh'))]
+    if full and b.series:
         p += [('scenarios-listed', scenarios_listed),
               ('bisect', bisectable.run),
               ('b4-check', b4check.run)]
+    if not full and b.name == bases.DEFAULT and \
+            os.environ.get('BASE', b.name) == b.name:
+        p += [('base ' + o, partial(steps.other_base, name=o))
+              for o in bases.BASES if o != b.name]
     return p
 
 
@@ -122,6 +139,15 @@ def captured(fn, test, name, keep=200):
         test.note(line)
 
 
+def _base_source():
+    """Where build/<base>/pristine came from (steps/base.sh's stamp)."""
+    try:
+        with open(os.path.join(paths.BUILD, '.pristine-source')) as f:
+            return f.read().strip()
+    except OSError:
+        return 'not made yet'
+
+
 def _listed(var):
     return {s.strip() for s in os.environ.get(var, '').split(',')
             if s.strip()}
@@ -147,6 +173,9 @@ def main(full=False):
                 t.check(False, '%s (harness error: %s: %s)' % (
                     name, type(e).__name__, e))
             t.note('%s: %.0f s' % (name, time.monotonic() - start))
+            t.note('base %s: Linux %s (%s)' % (
+                paths.BASE.name, paths.kernel_version(paths.PRISTINE) or '-',
+                _base_source()))
         tests.append(t)
         block = t.lines(n)
         doc += block

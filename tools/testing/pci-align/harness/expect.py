@@ -28,6 +28,12 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
   cmd_ref BOOT                no device lost memory/I/O decoding vs BOOT
   same_devices BOOT           the same devices (bdf, vendor:device) as
                               BOOT, each with the same driver (PCIDRV)
+  stock BOOT                  no parameter = stock: against BOOT (the
+                              unpatched base, same machine, config and
+                              topology), the same BARs (start, end,
+                              flags), the same devices and drivers, and
+                              the same PCI core log lines (bridge windows
+                              included; timestamps masked)
   kept_assigned BOOT          every BAR (memory, I/O, ROM, IOV) with an
                               address in BOOT has one here too
   rescan                      the guest's RESCAN steps worked and the
@@ -280,7 +286,7 @@ OPTIONS = ('small', 'page_size', 'warn_re', 'warn_min', 'log_lines', 'report', '
 ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
          'unassigned', 'param_error', 'param_ok', 'sysfs', 'dev_align',
          'moved_unaligned', 'mem_decoding', 'cmd_ref', 'same_devices',
-         'kept_assigned', 'rescan', 'aligned', 'hotplug', 'realloc',
+         'kept_assigned', 'stock', 'rescan', 'aligned', 'hotplug', 'realloc',
          'assigned_after', 'align_warnings', 'log', 'log_re', 'absent', 'sysfs_value', 'same_shared_as', 'sriov', 'sriov_ref',
          'host_ok', 'program', 'ktap_checks', 'ktap', 'rc', 'lists_shared',
          'lists_shared_min', 'lists_none', 'page_size_is', 'ktap_has',
@@ -510,6 +516,37 @@ def e_same_devices(c, boot):
                 ''.join(', ' + x for x in diff[:8]) +
                 ('' if not mine and not theirs else
                  ', no PCIDRV lines' if not mine or not theirs else '')))
+
+
+PCI_LOG_RE = re.compile(r'^(?:<\d+>)?\[\s*\d+\.\d+\] ((?:pci|pci_bus|pcieport|'
+                        r'PCI|pci-host-generic|shpchp|pciehp|acpiphp)\b.*)$')
+
+
+def pci_log(run):
+    """The PCI core's log lines of RUN, without their timestamps."""
+    return [m.group(1).rstrip() for m in map(PCI_LOG_RE.match, run.klog) if m]
+
+
+def e_stock(c, boot):
+    ref = _ref_or_fail(c, boot, 'same-as-stock')
+    if ref is None:
+        return
+    import difflib
+
+    def res(run):
+        return sorted('%s %s %d [0x%x-0x%x] flags 0x%x' % (
+            kind, b.bdf, b.idx, b.start, b.end, b.flags)
+            for kind, bars in (('mem', run.bars), ('io', run.iobars))
+            for b in bars)
+    for name, mine, theirs in (('bars', res(c.run), res(ref)),
+                               ('pci-log', pci_log(c.run), pci_log(ref))):
+        diff = [d for d in difflib.unified_diff(theirs, mine, boot, c.label,
+                                                n=0, lineterm='')
+                if d[:1] in '+-' and d[:3] not in ('+++', '---')]
+        c.check('same-%s-as-%s' % (name, boot), bool(mine) and not diff,
+                '%d lines (%s: %d)%s' % (len(mine), boot, len(theirs), ''.join(
+                    '\n    ' + d for d in diff[:c.opts['log_lines']])))
+    e_same_devices(c, boot)
 
 
 def e_kept_assigned(c, boot):

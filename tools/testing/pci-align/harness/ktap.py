@@ -199,7 +199,7 @@ def _kunit_parser():
             break
     else:
         raise SystemExit('ktap: no tools/testing/kunit/kunit_parser.py in %s '
-                         'or build/pristine (make base tree)' % paths.TREE)
+                         'or build/<base>/pristine (make base tree)' % paths.TREE)
     if d not in sys.path:
         sys.path.insert(0, d)
     import kunit_parser

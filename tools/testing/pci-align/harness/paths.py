@@ -64,5 +64,6 @@ def kernel_version(tree):
                     break
     except OSError:
         return ''
-    return '.'.join(v.get(k, '?') for k in
-                    ('VERSION', 'PATCHLEVEL', 'SUBLEVEL'))
+    if len(v) < 3:
+        return ''
+    return '.'.join(v[k] for k in ('VERSION', 'PATCHLEVEL', 'SUBLEVEL'))

@@ -151,7 +151,7 @@ def run(module, only=None):
     test = ktap.Test(module.NAME)
     runs = {}
     for boot in module.BOOTS:
-        if only and boot.name not in only:
+        if only is not None and boot.name not in only:
             continue
         run_boot(test, module.NAME, boot, runs)
     return test

@@ -265,3 +265,27 @@ def pagealign_kconfig(test):
         cfg = open(os.path.join(new, '.config')).read()
         test.check(re.search('^%s=y$' % opt, cfg, re.M),
                    'kconfig-%s-enable' % name)
+
+
+def other_base(test, name):
+    """make check of base NAME (harness/bases.py): pcialign.py check with
+    BASE=NAME, its KTAP nested as it is.  TREE, KSRC and BASE_VERSION
+    name trees of this base, so the other base's check runs without them."""
+    e = {k: v for k, v in os.environ.items()
+         if k not in ('TREE', 'KSRC', 'BASE_VERSION')}
+    e['BASE'] = name
+    log = logfile('base-' + name)
+    r = subprocess.run([sys.executable, os.path.join(paths.HARNESS,
+                                                     'pcialign.py'), 'check'],
+                       env=e, stdout=subprocess.PIPE, text=True,
+                       errors='replace')
+    with open(log, 'w') as f:
+        f.write(r.stdout)
+    lines = r.stdout.splitlines()
+    if lines and re.match(r'^\d+ passed, \d+ failed$', lines[-1]):
+        lines.pop()
+    if not lines or not lines[0].startswith('KTAP version'):
+        test.check(False, 'base %s' % name, 'no KTAP (%s)' %
+                   os.path.relpath(log, paths.ROOT))
+        return
+    test.nest('base-' + name, lines)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The tree of the variant broken-arm64-debug: a scratch worktree
-# build/linux-broken of TREE (build/linux) at HEAD with detectors.patch
+# build/<base>/linux-broken of TREE (build/<base>/linux) at HEAD with detectors.patch
 # (a kmemleak leak, an ABBA lock order, a shift by 64 in
 # resource_alignment_show()) applied.  TREE itself is not touched.
 # Then: pcialign.py kernel broken-arm64-debug
@@ -10,8 +10,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
-tree=${TREE:-$root/build/linux}
-wt=$root/build/linux-broken
+base=${BASE:-$(cd "$here/.." && python3 -c "from harness import bases; print(bases.base().name)")}
+tree=${TREE:-$root/build/$base/linux}
+wt=$root/build/$base/linux-broken
 if [ ! -d "$wt" ]; then
 	git -C "$tree" worktree add --detach "$wt" HEAD
 else

@@ -13,4 +13,4 @@ ORDER = ('demo', 'badinput', 'extra', 'realloc', 'pagealign', 'sriov',
 # boots do not fit into CI's time; a scenario moves to ORDER by moving
 # its name
 FULL = ('x86_64_ovmf', 'x86_64_pc', 's390x', 'malta', 'ppc64', 'debug',
-        'race')
+        'race', 'stock')

@@ -36,7 +36,7 @@ fetch() {
 	local pkg=$1 ver=${2:-} deb
 	sources > "$APT/sources.list.new"
 	mv "$APT/sources.list.new" "$APT/sources.list"
-	if ! apt-get "${aptopts[@]}" update >&2; then
+	if ! apt-get "${aptopts[@]}" -qq update >&2; then
 		echo "warning: apt-get update failed; using the package lists as they are" >&2
 	fi
 	if [ -z "$ver" ]; then

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pcialign.py checkpatch: scripts/checkpatch.pl --strict on every patch of out/series
+# pcialign.py checkpatch: scripts/checkpatch.pl --strict on every patch of out/<base>/series
 # (not the cover letter), run from inside $TREE.  One KTAP result per patch: it fails on any error or
 # warning; CHECKs are reported but do not fail.  Extra options: CHECKPATCH_OPTS.
 # The base tree has no history, so checkpatch can't look up the upstream
@@ -12,14 +12,14 @@
 set -euo pipefail
 
 need_tree
-OUTDIR=$ROOT/out/series
+OUTDIR=$PCIALIGN_OUT/series
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "$TREE/scripts/checkpatch.pl missing"
 shopt -s nullglob
 patches=()
 for p in "$OUTDIR"/*.patch; do
 	case "$p" in *0000-cover-letter.patch) ;; *) patches+=("$p") ;; esac
 done
-[ ${#patches[@]} -gt 0 ] || die "no patches in out/series (pcialign.py series)"
+[ ${#patches[@]} -gt 0 ] || die "no patches in out/<base>/series (pcialign.py series)"
 
 bad=0
 for p in "${patches[@]}"; do

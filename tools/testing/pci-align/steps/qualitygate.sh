@@ -21,7 +21,7 @@
 #                            build/qualitygate/htmldocs{,-base}; sphinx
 #                            warnings compared (skipped with QG_HTMLDOCS=0)
 #   qualitygate-get-maintainer-<NNNN>  scripts/get_maintainer.pl on each
-#                            patch of out/series names the maintainers and
+#                            patch of out/<base>/series names the maintainers and
 #                            lists (M:, L:) of the MAINTAINERS sections of
 #                            every architecture the patch touches (the
 #                            sections with "F: arch/<arch>/" or "F:" of a
@@ -39,14 +39,14 @@
 # Usage: qualitygate.sh [STEP...]   STEP: coccicheck kernel-doc
 #                                   htmldocs get-maintainer maintainers
 #                                   (default all)
-# Env:   SERIES (out/series; made with series.sh when missing),
+# Env:   SERIES (out/<base>/series; made with series.sh when missing),
 #        QG_HTMLDOCS=0, QG_PCI_EVERY_PATCH=1
 # Output: KTAP results (steps/lib.sh); logs and
 #         reports in build/qualitygate/.
 . "$(dirname "$0")/lib.sh"
 set -uo pipefail
 
-SERIES=${SERIES:-$ROOT/out/series}
+SERIES=${SERIES:-$PCIALIGN_OUT/series}
 OUT=$BUILD/qualitygate
 mkdir -p "$OUT"
 

@@ -5,7 +5,7 @@ Run: pytest-3 tools/testing/pci-align/tests/test_overlay.py   (python3-pytest)
 
 Everything happens under pytest's tmp_path: a synthetic repository root
 <tmp>/repo (its own series, .patch files, new files stored whole and
-Kconfig.snippet) with a tiny fake kernel at <tmp>/repo/build/pristine, and
+Kconfig.snippet) with a tiny fake kernel at <tmp>/repo/build/6.12/pristine, and
 <tmp>/ref, the same series committed with plain git (independent of
 overlay.py), which is what `overlay.py tree` must rebuild.
 
@@ -18,6 +18,7 @@ configuration and GIT_* variables play no part.
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,12 +39,14 @@ def _load_overlay_module():
 
 
 OV = _load_overlay_module()
+BASE = "6.12"    # the sandbox's base (harness/bases.py); its build/<base>/
+INDEX_LINE = re.compile(r"^index [0-9a-f]+\.\.[0-9a-f]+( [0-7]+)?\n", re.M)
 
 # The options the stored .patch files are documented to be made with
 # (overlay.py docstring and FORMAT_PATCH); spelled out here rather than taken
 # from overlay.py, so that a change of the format makes the round trip fail.
 FORMAT_PATCH = ["format-patch", "--stdout", "--zero-commit", "--no-signature",
-                "--no-renames", "--full-index", "--no-cover-letter",
+                "--no-renames", "--no-cover-letter",
                 "--src-prefix=a/", "--dst-prefix=b/", "--diff-algorithm=myers",
                 "-U3", "--inter-hunk-context=0"]
 
@@ -235,9 +238,9 @@ class Sandbox:
         self.top = Path(top)
         self.repo = self.top / "repo"
         self.ref = self.top / "ref"
-        self.pristine = self.repo / "build" / "pristine"
-        self.linux = self.repo / "build" / "linux"
-        self.base_git = self.repo / "build" / "base-git"
+        self.pristine = self.repo / "build" / BASE / "pristine"
+        self.linux = self.repo / "build" / BASE / "linux"
+        self.base_git = self.repo / "build" / BASE / "base-git"
         self.env = env
 
     def run(self, argv, cwd, input=None, extra_env=None, check=True):
@@ -256,7 +259,7 @@ class Sandbox:
 
     def overlay(self, cmd, force=False, tree=None):
         """Run overlay.py CMD; return the CompletedProcess (never raises)."""
-        extra = {"PCI_ALIGN_ROOT": str(self.repo)}
+        extra = {"PCI_ALIGN_ROOT": str(self.repo), "BASE": BASE}
         if force:
             extra["FORCE"] = "1"
         if tree:
@@ -310,7 +313,7 @@ def build_template(top, env):
     sb.git(sb.ref, "config", "user.name", OV.DEV_NAME)
     sb.git(sb.ref, "config", "user.email", OV.DEV_EMAIL)
     sb.git(sb.ref, "add", "-A", "-f")
-    sb.git(sb.ref, "commit", "-q", "-m", "Linux 6.12 base",
+    sb.git(sb.ref, "commit", "-q", "-m", "Linux 6.12.0 base",
            extra_env={"GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
                       "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"})
     sb.git(sb.ref, "tag", "base")
@@ -332,7 +335,8 @@ def build_template(top, env):
           snippet_text([(SERIES[3]["subject"], FOO_ANCHOR, FOO_BLOCK)]))
     for path in PATCHED:
         write(sb.repo / (path + ".patch"),
-              sb.git(sb.ref, *(FORMAT_PATCH + ["base..HEAD", "--", path])))
+              INDEX_LINE.sub("", sb.git(sb.ref, *(FORMAT_PATCH + ["base..HEAD", "--",
+                                                                path]))))
     for e in SERIES:
         for path, (text, exe) in e["adds"].items():
             write(sb.repo / path, text, exe)
@@ -391,7 +395,7 @@ def test_tree_builds_base_plus_one_commit_per_entry(built):
     sb = built
     linux = sb.linux
     assert sb.git(linux, "tag", "--list").split() == ["base"]
-    assert sb.log(linux, "%s", "base") == ["Linux 6.12 base"]
+    assert sb.log(linux, "%s", "base") == ["Linux 6.12.0 base"]
     assert sb.git(linux, "rev-list", "--count", "HEAD").strip() == str(len(SERIES) + 1)
     assert sb.log(linux, "%s") == SUBJECTS
     assert sb.log(linux, "%an <%ae>") == [e["author"] for e in SERIES]
@@ -428,15 +432,53 @@ def test_tree_save_repo_status_round_trip_is_clean(built):
     assert "all commits saved" in p.stdout
 
 
+def test_round_trip_holds_across_point_releases(built):
+    """A point release of the base moves the lines the series patches (and
+    changes the blob ids): make tree applies the stored patches at their
+    new place, and make save leaves the repository as it is."""
+    sb = built
+    head_tree = sb.git(sb.linux, "rev-parse", "HEAD^{tree}")
+    # a stable fix: three lines above everything the series touches
+    edit(sb.pristine / "drivers/pci/pci.c", " */\n\n#include",
+         " */\n/* fix 1 */\n/* fix 2 */\n/* fix 3 */\n\n#include")
+    edit(sb.pristine / "Makefile", "SUBLEVEL = 0\n", "SUBLEVEL = 1\n")
+    shutil.rmtree(str(sb.base_git))      # what base.sh does with a new pristine
+    p = sb.ok("tree")                    # saved: replaced without FORCE
+    assert sb.git(sb.linux, "rev-parse", "HEAD^{tree}") != head_tree
+    assert sb.log(sb.linux, "%s", "base") == ["Linux 6.12.1 base"]
+    before = {f: (sb.repo / (f + ".patch")).read_bytes() for f in PATCHED}
+    regenerated = INDEX_LINE.sub("", sb.git(sb.linux, *(FORMAT_PATCH + [
+        "base..HEAD", "--", "drivers/pci/pci.c"])))
+    # the hunks moved: a byte-wise comparison would rewrite the file
+    assert regenerated.encode() != before["drivers/pci/pci.c"]
+    p = sb.ok("save")
+    assert "0 file(s) written, 0 removed" in p.stdout
+    assert sb.repo_status() == []
+    assert not any(INDEX_LINE.search(b.decode()) for b in before.values())
+
+
+def test_save_rewrites_a_patch_whose_change_differs(built):
+    """same_change() ignores hunk line numbers only: a changed line of a
+    commit is written."""
+    assert built.repo_status() == []
+    assert OV.same_change("x.patch", b"@@ -1,2 +1,3 @@\n+a\n",
+                          b"@@ -7,2 +8,3 @@\n+a\n")
+    assert not OV.same_change("x.patch", b"@@ -1,2 +1,3 @@\n+a\n",
+                              b"@@ -1,2 +1,3 @@\n+b\n")
+    assert not OV.same_change("x.patch", b"@@ -1,2 +1,3 @@\n+a\n",
+                              b"@@ -1,3 +1,3 @@\n+a\n")
+    assert not OV.same_change("series", b"a\n", b"b\n")
+
+
 def test_tree_is_reproducible_with_and_without_base_cache(built):
     sb = built
     head = sb.head()
     p = sb.ok("tree")                    # saved tree: replaced without FORCE
-    assert "from build/base-git" in p.stderr
+    assert "from build/6.12/base-git" in p.stderr
     assert sb.head() == head
     shutil.rmtree(str(sb.base_git))      # what base.sh does with a new pristine
     p = sb.ok("tree")
-    assert "from build/base-git" not in p.stderr
+    assert "from build/6.12/base-git" not in p.stderr
     assert sb.head() == head
     assert sb.base_git.is_dir()
 
@@ -597,7 +639,7 @@ def test_save_stores_a_block_appended_at_the_end(built):
 def _break_pci_c(sb):
     edit(sb.pristine / "drivers/pci/pci.c", "\tint ret;\n", "\tlong ret;\n")
     return ["drivers/pci/pci.c.patch does not apply for commit %r" % SUBJECTS[2],
-            "tree left in build/linux.new"]
+            "tree left in build/6.12/linux.new"]
 
 
 def _break_kconfig_anchor(sb):
@@ -620,14 +662,14 @@ def test_tree_fails_naming_file_and_commit(built, breaker):
     # The tree built before is untouched, the broken one is marked incomplete.
     assert sb.head() == head
     assert sb.git(sb.linux, "status", "--porcelain") == ""
-    assert (sb.repo / "build/linux.new/.git/pci-align-incomplete").exists()
+    assert (sb.repo / "build/6.12/linux.new/.git/pci-align-incomplete").exists()
     # Fixed: tree works again (build/linux is saved, so without FORCE).
     shutil.rmtree(str(sb.pristine))
     os.rename(str(pristine_copy), str(sb.pristine))
     shutil.rmtree(str(sb.base_git))
     sb.ok("tree")
     assert sb.head() == head
-    assert not (sb.repo / "build/linux.new").exists()
+    assert not (sb.repo / "build/6.12/linux.new").exists()
 
 
 def _unsaved_commit(sb):
@@ -651,7 +693,7 @@ def test_tree_refuses_to_replace_unsaved_work_unless_force(built, work):
     p = sb.overlay("status")
     assert p.returncode == 1 and reason in p.stdout
     p = sb.fails("tree")
-    assert "refusing to replace build/linux: " + reason in p.stderr
+    assert "refusing to replace build/6.12/linux: " + reason in p.stderr
     assert "FORCE=1" in p.stderr
     assert sb.head() == head
     assert (sb.linux / "drivers/pci/pci.c").read_text() == "// rewritten\n"
@@ -665,8 +707,8 @@ def test_tree_rejects_a_stale_base_cache(built):
     edit(sb.pristine / "include/linux/pci.h", "struct pci_dev;\n",
          "struct pci_dev;\nstruct pci_bus;\n")
     p = sb.fails("tree")
-    assert "the base commit does not match build/pristine" in p.stderr
-    assert "build/base-git" in p.stderr
+    assert "the base commit does not match build/6.12/pristine" in p.stderr
+    assert "build/6.12/base-git" in p.stderr
     shutil.rmtree(str(sb.base_git))
     sb.ok("tree")
     assert sb.git(sb.linux, "show", "base:include/linux/pci.h").count("struct pci_bus;") == 1
@@ -675,7 +717,7 @@ def test_tree_rejects_a_stale_base_cache(built):
 def test_tree_needs_pristine(sb):
     os.unlink(str(sb.pristine / "Makefile"))
     p = sb.fails("tree")
-    assert "build/pristine missing: run 'make base'" in p.stderr
+    assert "build/6.12/pristine missing: run 'make base'" in p.stderr
     assert not sb.linux.exists()
 
 
@@ -742,7 +784,7 @@ def test_repo_status_ignores_harness_files_but_not_overlay_meta(built):
     p = sb.overlay("repo-status")
     assert p.returncode == 1
     assert p.stdout.splitlines() == [" M Kconfig.snippet"]
-    # The stray change also reaches build/linux: tree reads the working copy.
+    # The stray change also reaches build/6.12/linux: tree reads the working copy.
     sb.ok("tree", force=True)
     assert "enable the foo!" in (sb.linux / KCONFIG).read_text()
 

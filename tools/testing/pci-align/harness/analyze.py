@@ -96,6 +96,68 @@ DEBUG_RES = (
 DEBUG_KINDS = tuple(k for k, _ in DEBUG_RES) + ('kmemleak',)
 
 
+# The report lines: the one spec of what the guest (and qemu.py, on the
+# host side of the serial log) writes and the harness reads.  Each kind is
+# the first word of its line: {kind: (the file that writes it, what it
+# is)}; tests/test_analyze.py checks that every kind the harness compares
+# a line with is here, that its writer writes it, and that every kind the
+# guest writes is here or in UNREAD.
+LINE_KINDS = {
+    'PCIALIGN-START': ('guest/init/main.c', 'the report begins'),
+    'PCIALIGN-END': ('guest/init/main.c', 'the guest is done'),
+    'PCIALIGN-REPORT': ('guest/init/rescan.c', 'a named report begins'),
+    'PCIALIGN-PAGESIZE': ('guest/init/main.c', 'the guest PAGE_SIZE'),
+    'PCIALIGN-RESOURCE-ALIGNMENT': ('guest/init/main.c',
+                                    'the sysfs resource_alignment value'),
+    'PCIALIGN-DMESG-BEGIN': ('guest/init/main.c', 'the kernel log dump'),
+    'PCIALIGN-DMESG-END': ('guest/init/main.c', 'its end'),
+    'PCIALIGN-RUN-BEGIN': ('guest/init/run.c', 'pcialign.run= output'),
+    'PCIALIGN-RUN-END': ('guest/init/run.c', 'its end and exit status'),
+    'PCIALIGN-READY': ('guest/init/hotplug.c', 'qemu.py: send on_ready'),
+    'PCIALIGN-HOST-STOP': ('guest/init/race.c', 'qemu.py: stop host_loop'),
+    'PCIALIGN-KMEMLEAK-BEGIN': ('guest/init/debug.c', 'kmemleak report'),
+    'PCIALIGN-KMEMLEAK-END': ('guest/init/debug.c', 'its end'),
+    'PCIALIGN-KLOGWARN-BEGIN': ('guest/init/debug.c', 'kept kernel records'),
+    'PCIALIGN-KLOGWARN-END': ('guest/init/debug.c', 'their end'),
+    'KMEMLEAK': ('guest/init/debug.c', 'a kmemleak line'),
+    'KLOG': ('guest/init/debug.c', 'a kept kernel record'),
+    'PCIALIGN-TIMEOUT': ('harness/qemu.py', 'the host killed the guest'),
+    'PCIALIGN-BOOT-SECONDS': ('harness/qemu.py', 'boot time'),
+    'PCIBAR': ('guest/pcibars.c', 'a memory BAR: sysfs + config space'),
+    'PCIIO': ('guest/pcibars.c', 'an I/O BAR'),
+    'PCIWIN': ('guest/pcibars.c', 'a bridge window'),
+    'PCICMD': ('guest/pcibars.c', 'PCI_COMMAND'),
+    'PCIDRV': ('guest/pcibars.c', 'the driver bound'),
+    'PCIVF': ('guest/pcibars.c', 'a VF and its PF'),
+    'PCIENABLE': ('guest/init/decode.c', 'a device enabled'),
+    'PCIDECODE-BEGIN': ('guest/pcibars.c', 'what devices decode'),
+    'PCIDECODE-END': ('guest/pcibars.c', 'its end'),
+    'PCIDEC': ('guest/pcibars.c', 'a decoded range'),
+    'PCIDECERR': ('guest/pcibars.c', 'a range that could not be read'),
+    'HOTPLUG': ('guest/init/hotplug.c', 'a hot-add result'),
+    'RESCAN': ('guest/init/rescan.c', 'a remove/rescan step'),
+    'SYSFS': ('guest/init/badinput.c', 'a sysfs write result'),
+    'RACE': ('guest/init/race.c', 'a race scenario figure'),
+    'SRIOV-PF': ('guest/init/sriov.c', 'the SR-IOV PF'),
+    'SRIOV-CAP': ('guest/init/sriov.c', 'its capability'),
+    'SRIOV-HWBAR': ('guest/init/sriov.c', 'a VF BAR in hardware'),
+    'SRIOV-STEP': ('guest/init/sriov.c', 'a step of enabling VFs'),
+    'SRIOV-CMD': ('guest/init/sriov.c', 'PCI_COMMAND of PF/VF'),
+    'SRIOV-CTRL': ('guest/init/sriov.c', 'SR-IOV control'),
+    'SRIOV-VFS': ('guest/init/sriov.c', 'the VFs'),
+    'SRIOV-VF': ('guest/init/sriov.c', 'a VF'),
+    'SRIOV-NUMVFS': ('guest/init/sriov.c', 'sriov_numvfs'),
+    'VFIO-SUMMARY': ('guest/vfiocheck.c', 'mmap-able BARs of a device'),
+    'VFIO-BAR': ('guest/vfiocheck.c', 'a region and its mmap'),
+    'VFIO-ACCESS': ('guest/vfiocheck.c', 'the cost of a read'),
+    'VFIO-DEV': ('guest/vfiocheck.c', 'a device opened'),
+    'VFIO-ERR': ('guest/vfiocheck.c', 'a failed call'),
+}
+# written for a reader of the serial log, read by no check
+UNREAD = ('PCIERR', 'PCIDEVS', 'RESCAN-INFO', 'SYSFS-BEGIN', 'SYSFS-END',
+          'SYSFS-KMSG', 'PCIALIGN-RESOURCE-ALIGNMENT-ERROR')
+
+
 class Bar:
     def __init__(self, bdf, idx, start, end, flags, hwsize, ids):
         self.bdf = bdf
@@ -148,6 +210,8 @@ class Run:
         self.vfs = {'boot': {}}
         self.drvs = {'boot': {}}    # bdf: (vendor:device, driver or '-')
         self.ioreports = {'boot': []}   # PCIIO lines, as Bar
+        # PCIWIN lines: bridge windows (bdf, index, start, end, flags)
+        self.winreports = {'boot': []}
         # the decode section: None if the guest printed none
         self.decode = None
         self.sriov = {'steps': [], 'hwbars': {}, 'cmd': {}, 'ctrl': {},
@@ -168,6 +232,7 @@ class Run:
         self.vf = self.vfs.get(report, {})
         self.drivers = self.drvs.get(report, {})
         self.iobars = self.ioreports.get(report, [])
+        self.windows = self.winreports.get(report, [])
         for b in self.bars:
             b.vf = b.bdf in self.vf
 
@@ -222,6 +287,7 @@ class Run:
                 self.vfs.setdefault(cur, {})
                 self.drvs.setdefault(cur, {})
                 self.ioreports.setdefault(cur, [])
+                self.winreports.setdefault(cur, [])
             elif f[0] == 'PCIALIGN-PAGESIZE' and len(f) > 1:
                 self.page_size = int(f[1])
             elif f[0] == 'HOTPLUG' and len(f) >= 2:
@@ -241,6 +307,9 @@ class Run:
                 self.ioreports[cur].append(Bar(
                     f[1], int(f[2]), int(f[3], 16), int(f[4], 16),
                     int(f[5], 16), hw, f[7]))
+            elif f[0] == 'PCIWIN' and len(f) >= 6:
+                self.winreports[cur].append((f[1], int(f[2]), int(f[3], 16),
+                                             int(f[4], 16), int(f[5], 16)))
             elif f[0] == 'PCIDRV' and len(f) >= 4:
                 self.drvs[cur][f[1]] = (f[2], f[3])
             elif f[0] in ('PCIENABLE', 'PCIDECODE-BEGIN', 'PCIDECODE-END',

@@ -30,8 +30,9 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               BOOT, each with the same driver (PCIDRV)
   stock BOOT                  no parameter = stock: against BOOT (the
                               unpatched base, same machine, config and
-                              topology), the same BARs (start, end,
-                              flags), the same devices and drivers, and
+                              topology), the same BARs and bridge windows
+                              (start, end, flags, from sysfs), the same
+                              devices and drivers, and
                               the same PCI core log lines (bridge windows
                               included; timestamps masked)
   kept_assigned BOOT          every BAR (memory, I/O, ROM, IOV) with an
@@ -281,6 +282,9 @@ def sriov_ref_checks(run, ref, refname, check):
 
 
 
+# the keys whose value names another boot of the scenario (an earlier one)
+REFS = ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as', 'same_devices',
+        'kept_assigned', 'stock')
 OPTIONS = ('small', 'page_size', 'warn_re', 'warn_min', 'log_lines', 'report', 'ref',
            'label', 'kmemleak', 'debug_known')
 ORDER = ('shared_min', 'shared', 'shared_os', 'inflated', 'moved',
@@ -534,11 +538,12 @@ def e_stock(c, boot):
     import difflib
 
     def res(run):
-        return sorted('%s %s %d [0x%x-0x%x] flags 0x%x' % (
+        return sorted(['%s %s %d [0x%x-0x%x] flags 0x%x' % (
             kind, b.bdf, b.idx, b.start, b.end, b.flags)
             for kind, bars in (('mem', run.bars), ('io', run.iobars))
-            for b in bars)
-    for name, mine, theirs in (('bars', res(c.run), res(ref)),
+            for b in bars] + ['window %s %d [0x%x-0x%x] flags 0x%x' % w
+                              for w in run.windows])
+    for name, mine, theirs in (('bars-and-windows', res(c.run), res(ref)),
                                ('pci-log', pci_log(c.run), pci_log(ref))):
         diff = [d for d in difflib.unified_diff(theirs, mine, boot, c.label,
                                                 n=0, lineterm='')

@@ -34,14 +34,13 @@ leak, a lockdep circular dependency and a UBSAN shift-out-of-bounds.
 import os
 from dataclasses import replace
 
+from harness import expect
 from harness.scenario import Boot  # noqa: F401 (the type of BOOTS)
 from scenarios import badinput, demo, extra, realloc, sriov, vfio
 
 NAME = 'debug'
 VARIANT = 'arm64-debug'
 TIMEOUT = int(os.environ.get('DEBUG_TIMEOUT', '240'))
-REFS = ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as', 'same_devices',
-        'kept_assigned')
 PICK = (
     (demo, ('arm64-none', 'arm64-all')),
     (badinput, tuple(b.name for b in badinput.BOOTS
@@ -58,7 +57,7 @@ PICK = (
 
 def renamed(exp):
     out = dict(exp)
-    for k in REFS:
+    for k in expect.REFS:
         if k in out:
             out[k] = 'debug-' + out[k]
     return out

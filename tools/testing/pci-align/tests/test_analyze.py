@@ -279,3 +279,83 @@ def test_same_devices_and_kept_assigned(tmp_path):
     got = checks(log('arm64-none'), exp, {'none': analyze.Run(
         log('arm64-none'))})
     assert not got['same-devices-and-drivers-as-none']
+
+
+def test_no_parameter_equals_stock(tmp_path):
+    """expect key stock: the same BARs and windows, devices and drivers,
+    and PCI core log lines (timestamps masked) as the stock boot; each
+    part fails on its own."""
+    exp = {'stock': 'stock'}
+    refs = {'stock': analyze.Run(log('decode-ok'))}
+    names = ('same-bars-and-windows-as-stock', 'same-pci-log-as-stock',
+             'same-devices-and-drivers-as-stock')
+    got = checks(log('decode-ok'), exp, refs)
+    assert all(got[n] for n in names), got
+
+    def retimed(ls):      # other timestamps only: still equal
+        return [x.replace('[    0.', '[    1.') for x in ls]
+    got = checks(variant(tmp_path, 'decode-ok', retimed), exp, refs)
+    assert all(got[n] for n in names), got
+
+    def window(ls):       # a bridge window moved (sysfs) only
+        out = []
+        for x in ls:
+            f = x.split()
+            if f[:1] == ['PCIWIN'] and not out.count('moved'):
+                f[3] = hex(int(f[3], 16) + 0x100000)
+                x = ' '.join(f)
+                out.append('moved')
+            out.append(x)
+        return [x for x in out if x != 'moved']
+    got = checks(variant(tmp_path, 'decode-ok', window), exp, refs)
+    assert not got[names[0]] and got[names[1]] and got[names[2]]
+
+    def logline(ls):      # one more PCI core line, nothing else
+        i = next(i for i, x in enumerate(ls) if '] pci 0000:00:02.0:' in x)
+        return ls[:i] + [ls[i].replace('0000:00:02.0: ', '0000:00:02.0: '
+                                       'extra ')] + ls[i:]
+    got = checks(variant(tmp_path, 'decode-ok', logline), exp, refs)
+    assert got[names[0]] and not got[names[1]] and got[names[2]]
+    # a boot with the parameter is not stock: BARs moved, log differs
+    got = checks(log('arm64-all'), exp, {'stock': analyze.Run(
+        log('arm64-none'))})
+    assert not got[names[0]] and not got[names[1]]
+
+
+def _source(path):
+    with open(os.path.join(os.path.dirname(HERE), path)) as f:
+        return f.read()
+
+
+def test_line_kinds_spec_ties_writers_and_readers():
+    """analyze.LINE_KINDS is the one spec of the report lines: every kind
+    the harness compares a line with is in it, its writer writes it, and
+    every kind the guest writes is in it or in UNREAD."""
+    import glob
+    import re
+    read = set()
+    for path in ('harness/analyze.py', 'harness/expect.py', 'harness/qemu.py'):
+        src = _source(path)
+        src = src[src.index('UNREAD'):] if path.endswith('analyze.py') else src
+        read |= set(re.findall(
+            r"(?:f\[0\] ==|f\[0\]\.startswith\(|line ==|startswith\(|tag ==|"
+            r"f\[0\] in \()\s*'([A-Z][A-Z0-9-]*)", src))
+        read |= set(re.findall(r"b'\\n([A-Z][A-Z0-9-]+)'", src))
+        read |= set(re.findall(r"f\[0\] in \(([^)]*)\)", src) and
+                    re.findall(r"'(PCI[A-Z-]+)'", ' '.join(
+                        re.findall(r"f\[0\] in \(([^)]*)\)", src))))
+    kinds = analyze.LINE_KINDS
+    for tag in sorted(read):
+        assert tag in kinds or any(k.startswith(tag) for k in kinds), tag
+    for tag, (writer, _) in kinds.items():
+        assert re.search(r'(^|["\'\\n ])%s([ "\\\\]|$)' % re.escape(tag),
+                         _source(writer), re.M), (tag, writer)
+    guest = ''.join(_source(os.path.relpath(p, os.path.dirname(HERE)))
+                    for p in glob.glob(os.path.join(os.path.dirname(HERE),
+                                                    'guest', '**', '*.c'),
+                                       recursive=True))
+    written = set(re.findall(r'printf\(\s*"\\?n?([A-Z][A-Z0-9-]+)[ \\"]',
+                             guest))
+    assert written, 'no printf of a line kind found'
+    for tag in sorted(written):
+        assert tag in kinds or tag in analyze.UNREAD, tag

@@ -23,13 +23,32 @@ def test_every_variant_has_a_machine_and_its_fragments():
         assert v.image.startswith(os.path.join(paths.BUILD, v.name) + '/')
 
 
-def test_every_bootable_machine_has_a_default_variant():
+def test_every_bootable_machine_has_its_variants_and_topology():
     for m in machines.bootable():
-        assert m.name in variants.VARIANTS
+        for name in (m.name, m.name + '-pab', 'stock-' + m.name):
+            assert name in variants.VARIANTS
+        assert variants.VARIANTS['stock-' + m.name].src == paths.PRISTINE
         assert m.console and m.guest_cc and m.qemu_args
+        topologies.devices(m.topology)
+        assert m.tier in (True, 'full') and m.pab in (None, True, 'full',
+                                                      False), m.name
 
 
-@pytest.mark.parametrize('name', scenarios.ORDER)
+def test_bases():
+    """Every base row names a Debian package whose tarball has the
+    package's name, and the machines its make check boots exist."""
+    from harness import bases
+    assert bases.DEFAULT in bases.BASES and bases.BASES[bases.DEFAULT].series
+    for b in bases.BASES.values():
+        assert b.package.startswith('linux-source-') and b.suite and \
+            b.mirror.startswith('http'), b.name
+        assert b.tarball == '/usr/src/%s.tar.xz' % b.package
+        for m in list(b.make_args) + list(b.check or ()):
+            assert m in machines.MACHINES, (b.name, m)
+        assert all(o.startswith('CONFIG_') for o in b.absent)
+
+
+@pytest.mark.parametrize('name', scenarios.ORDER + scenarios.FULL)
 def test_scenario_boots_are_valid(name):
     mod = importlib.import_module('scenarios.' + name)
     assert mod.NAME == name and mod.__doc__
@@ -41,8 +60,7 @@ def test_scenario_boots_are_valid(name):
         topologies.devices(b.topology)
         for exp in [b.expect] + [e for _, e in b.also]:
             assert not expect.unknown_keys(exp), (b.name, exp)
-            for key in ('ref', 'cmd_ref', 'sriov_ref', 'same_shared_as',
-                        'same_devices', 'kept_assigned'):
+            for key in expect.REFS:
                 if key in exp:      # a reference boots earlier
                     assert exp[key] in names[:names.index(b.name)], b.name
 

@@ -12,13 +12,14 @@ export BASE BASE_VERSION TREE KSRC CHECK_SKIP CHECK_ONLY CHECK_FULL FORCE
 PCIALIGN := python3 tools/testing/pci-align/pcialign.py
 
 .PHONY: help deps base tree save series checkpatch b4-check kernel image-path \
-	demo check check-full bisect kunit bench machines variants bases
+	demo check check-full bisect kunit bench machines variants bases \
+	baseline
 
 help:
 	@$(PCIALIGN) --help
 
 deps base tree save series checkpatch kunit check check-full bisect demo \
-		bench machines variants bases:
+		bench machines variants bases baseline:
 	@$(PCIALIGN) $@
 
 # make b4-check: b4 prep and a dry-run b4 send of the series (offline)

@@ -15,6 +15,8 @@ Every command works on the base BASE= names (harness/bases.py, default
   kernel [VARIANT...]      build guest kernels (default: those of make check)
   image-path [VARIANT]     print the path of a variant's image (arm64)
   machines | variants | bases   print the tables
+  baseline                 the stock boots of the base as a Markdown table
+                           (harness/baseline.py)
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
   run SCENARIO [BOOT...]   run a scenario (or some of its boots), KTAP;
       [--kernel V=OTHER]   the negative control: its boots on other kernels,
@@ -43,7 +45,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from harness import (analyze, b4check, bases, bench,  # noqa: E402
+from harness import (analyze, b4check, baseline, bases, bench,  # noqa: E402
                      bisectable, check, initramfs, kbuild, ktap, kunit,
                      paths, qemu, scenario, steps)
 from harness.machines import MACHINES  # noqa: E402
@@ -212,6 +214,7 @@ def main(argv):
         'machines': lambda a: cmd_tables('machines'),
         'variants': lambda a: cmd_tables('variants'),
         'bases': lambda a: cmd_tables('bases'),
+        'baseline': lambda a: print('\n'.join(baseline.table())) or 0,
         'boot': cmd_boot,
         'run': cmd_run,
         'kunit': cmd_kunit,

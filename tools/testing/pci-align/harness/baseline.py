@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The baseline of a base: what its stock kernels do on every machine.
+
+table() reads the logs of scenario stock (build/<base>/logs/stock/) and
+writes one Markdown row per stock boot: who places the BARs (the
+machine row), how many memory BARs Linux reports and how many of them
+are small (< 4 KiB), how many 4 KiB pages and guest pages hold BARs of
+two devices, and how many BARs the firmware placed (an address at
+enumeration) and how many of those Linux kept there.  `pcialign.py
+baseline` prints it (README's table of stock 7.3).
+"""
+
+import os
+
+from . import analyze, paths
+from .machines import bootable
+
+SMALL = 4096
+
+
+def row(machine, log):
+    run = analyze.Run(log)
+    if not (run.started and run.ended):
+        return '| %s | %s | no complete boot (%s) |' % (
+            machine.name, machine.firmware, os.path.relpath(log, paths.ROOT))
+    v = analyze.Verdict(run)
+    mem = [b for b in run.bars if b.assigned and not b.vf and
+           not b.shadow_rom and b.idx < analyze.ROM_INDEX]
+    small = [b for b in mem if b.size < SMALL]
+    fw = {k: a for k, a in run.firmware_placement().items() if a}
+    kept = [b for b in run.bars if fw.get(b.key) == b.start]
+    return '| %s | %s | %d | %d | %d | %d | %d (page %d) | %d | %d |' % (
+        machine.name, machine.firmware, len(mem), len(small),
+        len([b for b in small if b.start % SMALL]), len(v.shared),
+        len(v.shared_os), v.page_os, len(fw), len(kept))
+
+
+def table():
+    out = ['Linux %s (%s), scenario stock, no parameter:' % (
+        paths.kernel_version(paths.PRISTINE) or '?', paths.BASE.package), '',
+        '| machine | firmware | memory BARs | small (< 4 KiB) | small, not '
+        '4 KiB-aligned | 4 KiB pages shared by two devices | guest pages '
+        'shared | BARs the firmware placed | kept where it placed them |',
+        '|---|---|---|---|---|---|---|---|---|']
+    logs = os.path.join(paths.LOGS, 'stock')
+    for m in bootable():
+        name = os.path.join(logs, 'stock-%s.log' % m.name)
+        if os.path.isfile(name):
+            out.append(row(m, name))
+        for extra in sorted(os.listdir(logs)) if os.path.isdir(logs) else ():
+            if extra.startswith('stock-%s-' % m.name) and \
+                    extra.endswith('.log') and not any(
+                        extra == 'stock-%s.log' % o.name for o in bootable()):
+                out.append(row(m, os.path.join(logs, extra)).replace(
+                    '| %s |' % m.name, '| %s |' % extra[6:-4], 1))
+    return out

@@ -15,6 +15,9 @@ Every command works on the base BASE= names (harness/bases.py, default
   kernel [VARIANT...]      build guest kernels (default: those of make check)
   image-path [VARIANT]     print the path of a variant's image (arm64)
   machines | variants | bases   print the tables
+  compare LOG STOCK_LOG    no parameter = stock: the checks of expect key
+                           stock on two serial logs (BARs and windows,
+                           devices and drivers, PCI core log lines), KTAP
   baseline                 the stock boots of the base as a Markdown table
                            (harness/baseline.py)
   boot VARIANT TOPOLOGY [APPEND]   boot once, print the BAR table
@@ -117,6 +120,17 @@ def need_series(what):
                          % (what, paths.BASE.name))
 
 
+def cmd_compare(args):
+    if len(args) != 2:
+        raise SystemExit('usage: pcialign.py compare LOG STOCK_LOG')
+    from harness import expect
+    t = ktap.Test('compare')
+    run, ref = analyze.Run(args[0]), analyze.Run(args[1])
+    expect.check(t, os.path.basename(args[0]), run, analyze.Verdict(run),
+                 {'stock': 'stock'}, {'stock': ref})
+    return report(t)
+
+
 def cmd_demo(_):
     if not paths.BASE.series:
         if sh('base.sh'):
@@ -216,6 +230,7 @@ def main(argv):
         'bases': lambda a: cmd_tables('bases'),
         'baseline': lambda a: print('\n'.join(baseline.table())) or 0,
         'boot': cmd_boot,
+        'compare': cmd_compare,
         'run': cmd_run,
         'kunit': cmd_kunit,
         'demo': cmd_demo,

@@ -120,7 +120,7 @@ MACHINES = {m.name: m for m in (
             image_path='arch/sparc/boot/image',
             defconfig='sparc64_defconfig',
             packages=('gcc-sparc64-linux-gnu', 'libc6-dev-sparc64-cross',
-                      'qemu-system-sparc', 'openbios-sparc'),
+                      'qemu-system-sparc', 'qemu-system-data'),
             qemu='qemu-system-sparc64', qemu_args=('-M', 'sun4u'),
             firmware='openbios', console='ttyS0', page_size=8192,
             topology='sun4u', tier=True,

@@ -61,7 +61,7 @@ from .bisectable import base_commit
 
 COVER = os.path.join(paths.STEPS, 'cover-letter.txt')   # as series.sh
 PLACEHOLDER = 'PCI: Align small BARs'
-BASE_GIT = os.path.join(paths.BUILD, 'base-git')   # overlay.py BASE_CACHE
+BASE_GIT = paths.base_git()   # overlay.py BASE_CACHE
 OUT = os.path.join(paths.BUILD, 'b4-check')
 MESSAGES = os.path.join(OUT, 'messages')
 BRANCH = 'b4-check'

@@ -56,9 +56,10 @@ from harness import paths  # noqa: E402  (the paths, resolved once)
 # ROOT: where this base's overlay files are ('' for a base without a series)
 ROOT, TREE, PRISTINE = paths.OVERLAY, paths.TREE, paths.PRISTINE
 BASE = paths.BASE
-# .git of a tree holding only the base commit, reused by `make tree`;
-# base.sh removes it whenever it re-creates build/<base>/pristine.
-BASE_CACHE = os.path.join(paths.BUILD, "base-git")
+# .git of a tree holding only the base commit, reused by `make tree`
+# (paths.base_git(): one per package file, shared by every clone; for a
+# KSRC tree in build/<base>/, removed by base.sh with the pristine tree).
+BASE_CACHE = paths.base_git()
 
 # Top-level names of the repository that are never overlay files.
 EXCLUDE_TOP = {

@@ -37,6 +37,9 @@ OVERLAY = ROOT if BASE.overlay == '' else (
 KSRC = os.environ.get('KSRC') or ''
 APT = os.environ.get('PCIALIGN_APT') or os.path.join(
     os.path.expanduser('~'), '.cache', 'pci-align', 'apt')
+# the trees unpacked from the package files, and the git dirs of their
+# base commits (overlay.py), shared by every clone as ccache is
+TREES = os.path.join(os.path.dirname(APT), 'trees')
 LOGS = os.path.join(BUILD, 'logs')            # guest serial logs
 CHECK = os.path.join(BUILD, 'check')          # make check: step logs, KTAP
 GUEST = os.path.join(HARNESS, 'guest')        # guest programs (C)
@@ -48,6 +51,26 @@ KUNIT_TOOLS = os.path.join(TREE, 'tools/testing/kunit')
 def kselftest(machine):
     """build/<base>/kselftest/<machine>/pci: the kselftest built for MACHINE"""
     return os.path.join(BUILD, 'kselftest', machine, 'pci')
+
+
+def pristine_source():
+    """Where build/<base>/pristine came from: steps/base.sh's stamp,
+    deb:<package file> or ksrc:<tree> ('' before make base)."""
+    try:
+        with open(os.path.join(BUILD, '.pristine-source')) as f:
+            return f.read().strip()
+    except OSError:
+        return ''
+
+
+def base_git():
+    """The .git of a tree holding only the base commit (overlay.py makes
+    it once, make tree copies it): shared by every clone for a package
+    file, in build/<base>/ for a KSRC tree."""
+    src = pristine_source()
+    if src.startswith('deb:') and src.endswith('.deb'):
+        return os.path.join(TREES, src[4:-4] + '.git')
+    return os.path.join(BUILD, 'base-git')
 
 
 def kernel_version(tree):

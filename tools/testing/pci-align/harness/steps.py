@@ -43,6 +43,7 @@ def env():
              PCIALIGN_BASE_PACKAGE=b.package,
              PCIALIGN_BASE_VERSION=b.version or '-',
              PCIALIGN_BASES=bases.env_words(), PCIALIGN_APT=paths.APT,
+             PCIALIGN_TREES=paths.TREES,
              PCIALIGN_BUILD=paths.BUILD, PCIALIGN_PRISTINE=paths.PRISTINE,
              PCIALIGN_OUT=paths.OUT, PCIALIGN_MACHINES=machines_env(),
              PYTHONPATH=paths.HARNESS)

@@ -4,7 +4,8 @@
 # fetched with apt-get download through a private apt configuration
 # ($PCIALIGN_APT: its own sources list, lists and cache; the suite is never
 # added to the system's sources, the package never installed), unpacked with
-# dpkg -x, its tarball extracted.
+# dpkg -x, its tarball extracted (once per package file, into $PCIALIGN_TREES,
+# hard-linked from there).
 #   --fetch        only download the package file (make deps; every base)
 #   BASE_VERSION=  take that package version instead of the row's pin or the
 #                  newest the suite serves (e.g. 6.12.117-1~deb12u1)
@@ -14,6 +15,7 @@
 set -euo pipefail
 
 APT=$PCIALIGN_APT
+TREES=$PCIALIGN_TREES
 STAMP=$BUILD/.pristine-source   # outside the tree: it must not enter the base commit
 mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/debs" "$APT/empty"
 aptopts=(-o "Dir::Etc::SourceList=$APT/sources.list" -o "Dir::Etc::SourceParts=$APT/empty"
@@ -92,14 +94,27 @@ if [ -n "$KSRC" ]; then
 	tar -C "$KSRC" --exclude=./.git -cf - . | tar -C "$PRISTINE.tmp" -xf -
 	[ ! -f "$PRISTINE.tmp/.config" ] || die "KSRC=$KSRC is configured (has .config); run 'make mrproper' there"
 else
-	info "unpacking ${deb##*/} (dpkg -x) into $PRISTINE"
-	dpkg -x "$deb" "$PRISTINE.deb"
-	tarball=$PRISTINE.deb/usr/src/$PCIALIGN_BASE_PACKAGE.tar.xz
-	[ -f "$tarball" ] || die "${deb##*/} holds no ${tarball#"$PRISTINE.deb"}"
-	tar -C "$PRISTINE.tmp" --strip-components=1 -xJf "$tarball"
-	rm -rf "$PRISTINE.deb"
+	# Unpacked once per package file into $TREES (shared by every clone,
+	# as ccache is), then hard-linked: nothing writes into a pristine tree.
+	cached=$TREES/${deb##*/}
+	cached=${cached%.deb}
+	if [ ! -f "$cached/Makefile" ]; then
+		info "unpacking ${deb##*/} (dpkg -x) into $cached"
+		rm -rf "$cached.tmp" "$cached.deb"
+		mkdir -p "$cached.tmp"
+		dpkg -x "$deb" "$cached.deb"
+		tarball=$cached.deb/usr/src/$PCIALIGN_BASE_PACKAGE.tar.xz
+		[ -f "$tarball" ] || die "${deb##*/} holds no ${tarball#"$cached.deb"}"
+		tar -C "$cached.tmp" --strip-components=1 -xJf "$tarball"
+		rm -rf "$cached.deb"
+		mv "$cached.tmp" "$cached"
+	fi
+	info "linking $cached into $PRISTINE"
+	rmdir "$PRISTINE.tmp"
+	cp -al "$cached" "$PRISTINE.tmp" 2>/dev/null ||
+		{ rm -rf "$PRISTINE.tmp"; cp -a "$cached" "$PRISTINE.tmp"; }
 fi
-rm -rf "$PRISTINE" "$BUILD/base-git"   # base commit cache of make tree
+rm -rf "$PRISTINE" "$BUILD/base-git"   # base commit cache of make tree (KSRC)
 mv "$PRISTINE.tmp" "$PRISTINE"
 echo "$src" > "$STAMP"
 echo "base $PCIALIGN_BASE: ${src#*:} (build/${PRISTINE#"$ROOT"/build/})"

@@ -42,7 +42,7 @@ instead of platform.py's fallback warnings it proves that every BAR below
 
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 from harness.scenario import Boot
 
 NAME = 'malta'

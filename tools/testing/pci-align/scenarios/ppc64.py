@@ -34,7 +34,7 @@ to 64 KiB in place and no other BAR is inflated.
 
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 
 NAME = 'ppc64'
 DEV = '0000:00:02.0'

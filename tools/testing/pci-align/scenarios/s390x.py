@@ -30,7 +30,7 @@ fix showed "all" there).
 import re
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 
 NAME = 's390x'
 DEV = '20@0001:00:00.0'

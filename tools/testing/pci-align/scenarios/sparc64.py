@@ -32,7 +32,7 @@ made.
 
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 
 NAME = 'sparc64'
 DEV = '0000:02:00.0'

@@ -9,7 +9,7 @@ pci=resource_alignment= released the BARs it realigns: a released BAR is
 IORESOURCE_UNSET with the requested alignment in its start, not an
 address, and must not be claimed (patch 1).  Topology seed (pcie.0).
 
-The standard boot set (harness/platform.py), ovmf-none/-all/-pab/-order/
+The standard boot set (scenarios/_platform.py), ovmf-none/-all/-pab/-order/
 -dev: against ovmf-none the same devices and drivers, every BAR still
 assigned, no overlapping decode, the parameter accepted; -all, -pab and
 -order 0 shared 4 KiB pages, -order (20@all, above OVMF's 4 KiB) every BAR
@@ -29,7 +29,7 @@ BAR already meets "all").
 
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 from harness.scenario import Boot
 
 NAME = 'x86_64_ovmf'

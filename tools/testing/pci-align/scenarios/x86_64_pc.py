@@ -3,7 +3,7 @@
 
 SeaBIOS places every cold-plugged BAR, 4 KiB aligned; topology pc-seed
 (root bus pci.0, a pci-bridge br1 with three 32-byte BARs and a 256 MiB
-one, small BARs on pci.0).  The standard boot set (harness/platform.py),
+one, small BARs on pci.0).  The standard boot set (scenarios/_platform.py),
 pc-none/-all/-pab/-order/-dev: against pc-none the same devices and
 drivers, every BAR still assigned, no overlapping decode, the parameter
 accepted; -all, -pab and -order 0 shared 4 KiB pages, -order (20@all,
@@ -44,7 +44,7 @@ cold-plugged set, "<boot>-hotplug" the report after the hot-add:
 
 from dataclasses import replace
 
-from harness import platform
+from scenarios import _platform as platform
 from harness.scenario import Boot
 
 NAME = 'x86_64_pc'

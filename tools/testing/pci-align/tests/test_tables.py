@@ -67,7 +67,7 @@ def test_scenario_boots_are_valid(name):
 
 def test_platform_boots_are_valid():
     import re
-    from harness import platform
+    from scenarios import _platform as platform
     bs = platform.boots('p', 'arm64', 'arm64-pab', 'seed', '0000:00:05.0',
                         statement=re.compile('x+'),
                         on={'append': 'quiet', 'expect': {'inflated': 0}})

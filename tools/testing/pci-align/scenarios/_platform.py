@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The standard boot set of a machine: what every platform must show.
+"""The standard boot set of a machine: what every platform must show
+(scenario knowledge, so it lives with the scenarios; _*.py are helpers,
+not scenarios).
 
 boots(prefix, variant, pab_variant, topology, device_entry, ...) returns
 five scenario.Boot entries of one machine on one topology:
@@ -48,7 +50,7 @@ boot's expectations; a key given here wins).
 import re
 from dataclasses import replace
 
-from .scenario import Boot
+from harness.scenario import Boot
 
 ALL = 'pci=resource_alignment=all'
 # A BAR that can't get the requested alignment still gets resources, with

@@ -64,13 +64,19 @@ def scenarios_listed(test):
 
 def plan(full=False):
     """The steps of make check of the base (paths.BASE); FULL: of make
-    check-full.  A base without a series has only its stock steps; the
-    default base's make check also runs make check of every other base
-    (step "base <name>", its KTAP nested), make check-full only its own."""
+    check-full.  A base without a series has only its stock kernels and
+    their boots; the default base's make check also runs make check of
+    every other base (step "base <name>", its KTAP nested), make
+    check-full only its own."""
     b = paths.BASE
+    kernels = [('kernel ' + v.name, partial(steps.kernel, v=v))
+               for v in in_check(full)]
     p = [('deps', steps.deps),
          ('base', lambda t: steps.shell(t, 'base', 'base.sh'))]
-    if b.series:
+    if not b.series:
+        p += kernels + [('stock', partial(_scenario, 'stock', full=full))]
+    else:
+        from scenarios import FULL, ORDER
         p += [('tree', lambda t: steps.single(t, 'tree',
                                               steps.overlay('tree'))),
               ('round trip', steps.round_trip),
@@ -78,19 +84,13 @@ def plan(full=False):
               ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
                                                    'checkpatch.sh')),
               ('harness-tests', steps.pytest)]
-    p += [('kernel ' + v.name, partial(steps.kernel, v=v))
-          for v in in_check(full)]
-    if b.series:
+        p += kernels
         p += [('kunit', kunit.run),
               ('kselftest-build', steps.kselftest_build),
               ('kselftest-selfcheck', lambda t: steps.shell(
                   t, 'kselftest-selfcheck', 'kselftest-selfcheck.sh'))]
-        from scenarios import FULL, ORDER
         p += [(name, partial(_scenario, name, full=full))
               for name in ORDER + (FULL if full else ())]
-    else:
-        p += [('stock', partial(_scenario, 'stock', full=full))]
-    if b.series:
         p += [('pagealign-kconfig', steps.pagealign_kconfig),
               ('bench', lambda t: bench.run(t, check_only=True)),
               ('sparse', lambda t: steps.shell(t, 'sparse', 'crossbuild.sh',
@@ -100,12 +100,11 @@ def plan(full=False):
                                                    'powerpc', 'um')),
               ('qualitygate', lambda t: steps.shell(t, 'qualitygate',
                                                     'qualitygate.sh'))]
-    if full and b.series:
-        p += [('scenarios-listed', scenarios_listed),
-              ('bisect', bisectable.run),
-              ('b4-check', b4check.run)]
-    if not full and b.name == bases.DEFAULT and \
-            os.environ.get('BASE', b.name) == b.name:
+        if full:
+            p += [('scenarios-listed', scenarios_listed),
+                  ('bisect', bisectable.run),
+                  ('b4-check', b4check.run)]
+    if not full and b.name == bases.DEFAULT:
         p += [('base ' + o, partial(steps.other_base, name=o))
               for o in bases.BASES if o != b.name]
     return p

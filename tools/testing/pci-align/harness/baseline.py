@@ -5,8 +5,9 @@ table() reads the logs of scenario stock (build/<base>/logs/stock/) and
 writes one Markdown row per stock boot: who places the BARs (the
 machine row), how many memory BARs Linux reports and how many of them
 are small (< 4 KiB), how many 4 KiB pages and guest pages hold BARs of
-two devices, and how many BARs the firmware placed (an address at
-enumeration) and how many of those Linux kept there.  `pcialign.py
+two devices, and how many BARs had an address when Linux enumerated them
+(the firmware's placement, from the "BAR n [mem ...]" lines) and how many
+of those Linux kept there.  `pcialign.py
 baseline` prints it (README's table of stock 7.3).
 """
 
@@ -27,12 +28,15 @@ def row(machine, log):
     mem = [b for b in run.bars if b.assigned and not b.vf and
            not b.shadow_rom and b.idx < analyze.ROM_INDEX]
     small = [b for b in mem if b.size < SMALL]
-    fw = {k: a for k, a in run.firmware_placement().items() if a}
+    enum = run.firmware_placement()
+    fw = {k: a for k, a in enum.items() if a}
     kept = [b for b in run.bars if fw.get(b.key) == b.start]
-    return '| %s | %s | %d | %d | %d | %d | %d (page %d) | %d | %d |' % (
+    placed = '%d, %d kept there' % (len(fw), len(kept)) if enum else \
+        'not logged (devices built from the device tree)'
+    return '| %s | %s | %d | %d | %d | %d | %d (page %d) | %s |' % (
         machine.name, machine.firmware, len(mem), len(small),
         len([b for b in small if b.start % SMALL]), len(v.shared),
-        len(v.shared_os), v.page_os, len(fw), len(kept))
+        len(v.shared_os), v.page_os, placed)
 
 
 def table():
@@ -40,8 +44,8 @@ def table():
         paths.kernel_version(paths.PRISTINE) or '?', paths.BASE.package), '',
         '| machine | firmware | memory BARs | small (< 4 KiB) | small, not '
         '4 KiB-aligned | 4 KiB pages shared by two devices | guest pages '
-        'shared | BARs the firmware placed | kept where it placed them |',
-        '|---|---|---|---|---|---|---|---|---|']
+        'shared | BARs with an address at enumeration |',
+        '|---|---|---|---|---|---|---|---|']
     logs = os.path.join(paths.LOGS, 'stock')
     for m in bootable():
         name = os.path.join(logs, 'stock-%s.log' % m.name)
@@ -52,5 +56,6 @@ def table():
                     extra.endswith('.log') and not any(
                         extra == 'stock-%s.log' % o.name for o in bootable()):
                 out.append(row(m, os.path.join(logs, extra)).replace(
-                    '| %s |' % m.name, '| %s |' % extra[6:-4], 1))
+                    '| %s |' % m.name, '| %s (%s) |' % (
+                        m.name, extra[len('stock-%s-' % m.name):-4]), 1))
     return out

@@ -47,15 +47,15 @@ def table():
         'shared | BARs with an address at enumeration |',
         '|---|---|---|---|---|---|---|---|']
     logs = os.path.join(paths.LOGS, 'stock')
+    files = sorted(os.listdir(logs)) if os.path.isdir(logs) else []
+    own = {'stock-%s.log' % m.name for m in bootable()}
     for m in bootable():
-        name = os.path.join(logs, 'stock-%s.log' % m.name)
-        if os.path.isfile(name):
-            out.append(row(m, name))
-        for extra in sorted(os.listdir(logs)) if os.path.isdir(logs) else ():
-            if extra.startswith('stock-%s-' % m.name) and \
-                    extra.endswith('.log') and not any(
-                        extra == 'stock-%s.log' % o.name for o in bootable()):
-                out.append(row(m, os.path.join(logs, extra)).replace(
+        if 'stock-%s.log' % m.name in files:
+            out.append(row(m, os.path.join(logs, 'stock-%s.log' % m.name)))
+        more = 'stock-%s-' % m.name     # its other topologies
+        for f in files:
+            if f.startswith(more) and f.endswith('.log') and f not in own:
+                out.append(row(m, os.path.join(logs, f)).replace(
                     '| %s |' % m.name, '| %s (%s) |' % (
-                        m.name, extra[len('stock-%s-' % m.name):-4]), 1))
+                        m.name, f[len(more):-4]), 1))
     return out

@@ -83,7 +83,7 @@ def base(name=None):
 
 
 def env_words():
-    """PCIALIGN_BASES for the shell steps: name:package:suite:mirror:version
+    """PCIALIGN_BASES for the shell steps: name|package|suite|mirror|version
     ('-' for no pin), one word per base."""
     return ' '.join('%s|%s|%s|%s|%s' % (b.name, b.package, b.suite, b.mirror,
                                         b.version or '-')

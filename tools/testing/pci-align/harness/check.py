@@ -139,15 +139,6 @@ def captured(fn, test, name, keep=200):
         test.note(line)
 
 
-def _base_source():
-    """Where build/<base>/pristine came from (steps/base.sh's stamp)."""
-    try:
-        with open(os.path.join(paths.BUILD, '.pristine-source')) as f:
-            return f.read().strip()
-    except OSError:
-        return 'not made yet'
-
-
 def _listed(var):
     return {s.strip() for s in os.environ.get(var, '').split(',')
             if s.strip()}
@@ -175,7 +166,7 @@ def main(full=False):
             t.note('%s: %.0f s' % (name, time.monotonic() - start))
             t.note('base %s: Linux %s (%s)' % (
                 paths.BASE.name, paths.kernel_version(paths.PRISTINE) or '-',
-                _base_source()))
+                paths.pristine_source() or 'not made yet'))
         tests.append(t)
         block = t.lines(n)
         doc += block

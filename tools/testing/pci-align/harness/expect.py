@@ -103,6 +103,7 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               race.c): see e_race()
 """
 
+import difflib
 import os
 import re
 
@@ -535,7 +536,6 @@ def e_stock(c, boot):
     ref = _ref_or_fail(c, boot, 'same-as-stock')
     if ref is None:
         return
-    import difflib
 
     def res(run):
         return sorted(['%s %s %d [0x%x-0x%x] flags 0x%x' % (

@@ -22,7 +22,7 @@ base (harness/bases.py), not of the machine.
 from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
-from . import bases
+from . import paths
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Machine:
     def make_args(self):
         """extra make arguments of every kernel make: the build
         workarounds of the base (harness/bases.py)"""
-        return bases.base().make_args.get(self.name, ())
+        return paths.BASE.make_args.get(self.name, ())
 
     @property
     def fragment(self):

@@ -32,8 +32,8 @@ TREE = under_root(os.environ.get('TREE') or
                   os.path.join('build', BASE.name, 'linux'))
 PRISTINE = os.path.join(BUILD, 'pristine')
 # the series of this base: overlay files under OVERLAY ('' : none yet)
-OVERLAY = ROOT if BASE.overlay == '' else (
-    os.path.join(ROOT, BASE.overlay) if BASE.series else '')
+OVERLAY = os.path.normpath(os.path.join(ROOT, BASE.overlay)) \
+    if BASE.series else ''
 KSRC = os.environ.get('KSRC') or ''
 APT = os.environ.get('PCIALIGN_APT') or os.path.join(
     os.path.expanduser('~'), '.cache', 'pci-align', 'apt')

@@ -36,11 +36,6 @@ sources() {
 # (the newest version the suite serves when no VERSION is given).
 fetch() {
 	local pkg=$1 ver=${2:-} deb
-	sources > "$APT/sources.list.new"
-	mv "$APT/sources.list.new" "$APT/sources.list"
-	if ! apt-get "${aptopts[@]}" -qq update >&2; then
-		echo "warning: apt-get update failed; using the package lists as they are" >&2
-	fi
 	if [ -z "$ver" ]; then
 		ver=$(apt-cache "${aptopts[@]}" policy "$pkg" | sed -n 's/^ *Candidate: //p')
 		[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no version of $pkg in $(sources | tr '\n' ' ')"
@@ -55,10 +50,20 @@ fetch() {
 	echo "$deb"
 }
 
+# One update of the private lists per run, for every base's suite.
+update_lists() {
+	sources > "$APT/sources.list.new"
+	mv "$APT/sources.list.new" "$APT/sources.list"
+	if ! apt-get "${aptopts[@]}" -qq update >&2; then
+		echo "warning: apt-get update failed; using the package lists as they are" >&2
+	fi
+}
+
 ver=${BASE_VERSION:-}
 [ -n "$ver" ] || [ "$PCIALIGN_BASE_VERSION" = - ] || ver=$PCIALIGN_BASE_VERSION
 
 if [ "${1:-}" = --fetch ]; then
+	update_lists
 	for w in $PCIALIGN_BASES; do
 		IFS='|' read -r name pkg suite mirror pin <<< "$w"
 		[ "$pin" = - ] && pin=
@@ -74,6 +79,7 @@ if [ -n "$KSRC" ]; then
 	{ [ -f "$KSRC/Makefile" ] && [ -d "$KSRC/drivers/pci" ]; } || die "KSRC=$KSRC is not a kernel source tree"
 	src="ksrc:$KSRC"
 else
+	update_lists
 	deb=$(fetch "$PCIALIGN_BASE_PACKAGE" "$ver")
 	src="deb:${deb##*/}"
 fi

@@ -41,6 +41,14 @@ class Base:
     # the machines make check boots on this base (None: every machine of
     # tier True, harness/machines.py); the others run in make check-full
     check: Optional[Tuple[str, ...]] = None
+    # the checks of its series: 'v4' (the 6.12 series' whole matrix) or
+    # 'v5' (the mainline series: tree, series, checkpatch, its kernels,
+    # KUnit, and the scenarios stock and mainline)
+    checks: str = 'v4'
+    # its reroll count (git format-patch -v) and the cover letter's text
+    # (steps/<cover>: line 1 = subject, rest = blurb)
+    reroll: int = 4
+    cover: str = 'cover-letter.txt'
     facts: str = field(default='', compare=False)
 
     @property
@@ -63,7 +71,8 @@ BASES = {b.name: b for b in (
                '(6.12.117 and older stay served); sparc64 needs the '
                'fs/fcntl.c build workaround'),
     Base('7.3', 'linux-source-7.3', 'trixie-backports', MIRROR,
-         overlay=None, check=('arm64', 'x86_64'),
+         overlay='mainline', checks='v5', check=('arm64', 'x86_64'),
+         reroll=5, cover='cover-letter-v5.txt',
          # CONFIG_VFIO_PCI_MMAP is gone (pdev->non_mappable_bars)
          absent=('CONFIG_VFIO_PCI_MMAP',),
          facts='mainline as Debian serves it (7.3.y); sparc64 builds '

@@ -14,7 +14,7 @@ make check-full (plan(full=True): `pcialign.py check-full`, `check
 fit into CI's time: the kernels of the variants with in_check='full'
 (harness/variants.py), the scenarios of scenarios/__init__.py's FULL
 after those of ORDER (a FULL name without its module fails as such),
-"scenarios-listed" (every scenarios/*.py is in ORDER or FULL),
+"scenarios-listed" (every scenarios/*.py is in ORDER, FULL or MAINLINE),
 "bisect" (harness/bisectable.py: every commit of the series builds on
 every machine) and "b4-check" (harness/b4check.py: b4 prep and a dry-run
 b4 send of the series, offline).  A variant or scenario moves between
@@ -55,11 +55,12 @@ def scenarios_listed(test):
     here = os.path.dirname(scenarios.__file__)
     files = sorted(f[:-3] for f in os.listdir(here)
                    if f.endswith('.py') and not f.startswith('_'))
-    listed = set(scenarios.ORDER) | set(scenarios.FULL)
+    listed = set(scenarios.ORDER) | set(scenarios.FULL) | \
+        set(scenarios.MAINLINE)
     for name in files:
         test.check(name in listed, 'scenario %s listed' % name,
                    '' if name in listed else 'scenarios/%s.py is in neither '
-                   'ORDER nor FULL of scenarios/__init__.py' % name)
+                   'ORDER, FULL nor MAINLINE of scenarios/__init__.py' % name)
 
 
 def plan(full=False):
@@ -75,6 +76,18 @@ def plan(full=False):
          ('base', lambda t: steps.shell(t, 'base', 'base.sh'))]
     if not b.series:
         p += kernels + [('stock', partial(_scenario, 'stock', full=full))]
+    elif b.checks == 'v5':
+        p += [('tree', lambda t: steps.single(t, 'tree',
+                                              steps.overlay('tree'))),
+              ('round trip', steps.round_trip),
+              ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
+              ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
+                                                   'checkpatch.sh'))]
+        p += kernels
+        p += [('kunit', kunit.run)]
+        from scenarios import MAINLINE
+        p += [(name, partial(_scenario, name, full=full))
+              for name in MAINLINE]
     else:
         from scenarios import FULL, ORDER
         p += [('tree', lambda t: steps.single(t, 'tree',

@@ -51,7 +51,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from harness import paths  # noqa: E402  (the paths, resolved once)
+from harness import bases, paths  # noqa: E402  (the paths, resolved once)
 
 # ROOT: where this base's overlay files are ('' for a base without a series)
 ROOT, TREE, PRISTINE = paths.OVERLAY, paths.TREE, paths.PRISTINE
@@ -66,7 +66,7 @@ EXCLUDE_TOP = {
     ".git", ".ci", ".gitignore", ".gitattributes", "build", "out",
     "README.md", "Makefile", "BENCHMARKS.md", "bench", "series",
     "Kconfig.snippet",
-}
+} | {b.overlay for b in bases.BASES.values() if b.overlay}  # other series
 EXCLUDE_PREFIXES = ("tools/testing/pci-align/",)
 # The kernel file whose changes are kept in SNIPPET instead of a .patch file.
 KCONFIG = "drivers/pci/Kconfig"

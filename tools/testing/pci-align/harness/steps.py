@@ -42,6 +42,7 @@ def env():
              BASE=b.name, PCIALIGN_BASE=b.name,
              PCIALIGN_BASE_PACKAGE=b.package,
              PCIALIGN_BASE_VERSION=b.version or '-',
+             PCIALIGN_REROLL=str(b.reroll), PCIALIGN_COVER=b.cover,
              PCIALIGN_BASES=bases.env_words(), PCIALIGN_APT=paths.APT,
              PCIALIGN_TREES=paths.TREES,
              PCIALIGN_BUILD=paths.BUILD, PCIALIGN_PRISTINE=paths.PRISTINE,

@@ -61,15 +61,14 @@ def _derived(m):
     stock kernels are built by make check-full, to compare the
     no-parameter boots with."""
     b = paths.BASE
-    pab = m.tier if m.pab is None else m.pab
-    if b.series:
+    tier = m.tier if b.check is None or m.name in b.check else 'full'
+    pab = tier if m.pab is None else m.pab
+    if b.series and b.checks != 'v5':
         stock = 'full'
-    elif b.check is None or m.name in b.check:
-        stock = m.tier
     else:
-        stock = 'full'
+        stock = tier
     return (
-        Variant(m.name, m.name, in_check=m.tier if b.series else False,
+        Variant(m.name, m.name, in_check=tier if b.series else False,
                 what='the series, default configuration'),
         Variant(m.name + '-pab', m.name, ('configs/page-align-bars.config',),
                 in_check=pab if b.series else False,
@@ -83,7 +82,9 @@ def _derived(m):
 VARIANTS = {v.name: v for m in bootable() for v in _derived(m)}
 VARIANTS.update({v.name: v for v in (
     Variant('arm64-64k', 'arm64', ('configs/arm64-64k.config',),
-            in_check=paths.BASE.series, what='64 KiB pages'),
+            in_check=paths.BASE.series and (paths.BASE.checks == 'v4' or
+                                            'full'),
+            what='64 KiB pages'),
     Variant('x86_64-acpi', 'x86_64', ('configs/x86_64-acpi.config',),
             in_check=False, what='ACPI + MMCONFIG (SR-IOV on x86_64)'),
     # KASAN, UBSAN, lockdep, kmemleak, debug objects (scenarios debug, race)

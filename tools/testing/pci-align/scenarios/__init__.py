@@ -9,6 +9,10 @@ Boot entries with their expectations, see harness/expect.py).
 ORDER = ('demo', 'badinput', 'extra', 'realloc', 'pagealign', 'sriov',
          'kselftest', 'vfio', 'sparc64')
 
+# the scenarios of the mainline series (Base.checks 'v5', BASE=7.3), in
+# make check and make check-full alike
+MAINLINE = ('stock', 'mainline')
+
 # make check-full only (after ORDER): the scenarios of the machines whose
 # boots do not fit into CI's time; a scenario moves to ORDER by moving
 # its name

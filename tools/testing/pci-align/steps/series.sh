@@ -3,8 +3,9 @@
 # cover letter filled from cover-letter.txt (line 1 = subject, rest = blurb),
 # then verify that the patches `git am` cleanly onto the base commit and give
 # exactly $TREE's HEAD tree.
-#   V=<n>              reroll count (format-patch -v <n>; default 4: v3 was
-#                      "PCI: Align small BARs", linux-pci, Aug 2024)
+#   V=<n>              reroll count (format-patch -v <n>; default: the base's,
+#                      harness/bases.py; v3 was "PCI: Align small BARs",
+#                      linux-pci, Aug 2024)
 #   SUBJECT_PREFIX=..  e.g. "RFC PATCH" (default PATCH)
 # shellcheck source=tools/testing/pci-align/steps/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ set -euo pipefail
 
 need_tree
 OUTDIR=$PCIALIGN_OUT/series
-COVER=$STEPS/cover-letter.txt
+COVER=$STEPS/${PCIALIGN_COVER:-cover-letter.txt}
 base=$(base_commit)
 n=$(git -C "$TREE" rev-list --count "$base..HEAD")
 [ "$n" -gt 0 ] || die "$TREE has no commits on top of base"
@@ -22,7 +23,7 @@ n=$(git -C "$TREE" rev-list --count "$base..HEAD")
 
 rm -rf "$OUTDIR"
 mkdir -p "$OUTDIR"
-git -C "$TREE" format-patch -q --cover-letter --thread=shallow -v "${V:-4}" --base="$base" \
+git -C "$TREE" format-patch -q --cover-letter --thread=shallow -v "${V:-${PCIALIGN_REROLL:-4}}" --base="$base" \
 	${SUBJECT_PREFIX:+--subject-prefix="$SUBJECT_PREFIX"} -o "$OUTDIR" "$base..HEAD"
 
 cover=$(ls "$OUTDIR"/*0000-cover-letter.patch)

@@ -74,29 +74,23 @@ def plan(full=False):
                for v in in_check(full)]
     p = [('deps', steps.deps),
          ('base', lambda t: steps.shell(t, 'base', 'base.sh'))]
-    if not b.series:
-        p += kernels + [('stock', partial(_scenario, 'stock', full=full))]
-    elif b.checks == 'v5':
-        p += [('tree', lambda t: steps.single(t, 'tree',
+    # the series: applied, saved back, exported and checked
+    series = [('tree', lambda t: steps.single(t, 'tree',
                                               steps.overlay('tree'))),
               ('round trip', steps.round_trip),
               ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
               ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
                                                    'checkpatch.sh'))]
-        p += kernels
-        p += [('kunit', kunit.run)]
+    if not b.series:
+        p += kernels + [('stock', partial(_scenario, 'stock', full=full))]
+    elif b.checks == 'v5':
         from scenarios import MAINLINE
+        p += series + kernels + [('kunit', kunit.run)]
         p += [(name, partial(_scenario, name, full=full))
               for name in MAINLINE]
     else:
         from scenarios import FULL, ORDER
-        p += [('tree', lambda t: steps.single(t, 'tree',
-                                              steps.overlay('tree'))),
-              ('round trip', steps.round_trip),
-              ('series', lambda t: steps.shell(t, 'series', 'series.sh')),
-              ('checkpatch', lambda t: steps.shell(t, 'checkpatch',
-                                                   'checkpatch.sh')),
-              ('harness-tests', steps.pytest)]
+        p += series + [('harness-tests', steps.pytest)]
         p += kernels
         p += [('kunit', kunit.run),
               ('kselftest-build', steps.kselftest_build),

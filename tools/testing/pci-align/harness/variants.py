@@ -56,10 +56,11 @@ class Variant:
 def _derived(m):
     """The kernels of machine M: the series (<name>), its
     CONFIG_PCI_PAGE_ALIGN_BARS build (<name>-pab) and the unpatched base
-    (stock-<name>).  Without a series on the base, only stock-<name>
-    runs, in the tier the base gives it (Base.check); with one, the
-    stock kernels are built by make check-full, to compare the
-    no-parameter boots with."""
+    (stock-<name>), in the tier the base gives the machine (Base.check;
+    the others in make check-full).  Without a series on the base, only
+    stock-<name> runs; with the v4 series, the stock kernels are built
+    by make check-full only; with v5, in the machine's tier, as its
+    make check compares the no-parameter boots with them."""
     b = paths.BASE
     tier = m.tier if b.check is None or m.name in b.check else 'full'
     pab = tier if m.pab is None else m.pab

@@ -48,8 +48,8 @@ def test_bases():
         assert all(o.startswith('CONFIG_') for o in b.absent)
 
 
-@pytest.mark.parametrize('name', scenarios.ORDER + scenarios.FULL +
-                         scenarios.MAINLINE[1:])
+@pytest.mark.parametrize('name', scenarios.ORDER + scenarios.FULL + tuple(
+    n for n in scenarios.MAINLINE if n not in scenarios.FULL))
 def test_scenario_boots_are_valid(name):
     mod = importlib.import_module('scenarios.' + name)
     assert mod.NAME == name and mod.__doc__

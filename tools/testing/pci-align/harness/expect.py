@@ -110,7 +110,7 @@ import re
 from .analyze import (ALIGN_MSG_RE, BAD_RE, BARNAME_RE, BDF_RE, CMD_DECODE,
                       CMD_MEMORY, CMDLINE_RE, ERROR_RE, IOV_FIRST,
                       PARAM_ERR_RE, RELEASE_CHILD_RE, REALLOC_LOG_RE,
-                      RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE,
+                      RETRY_RE, ROM_INDEX, SRIOV_CTRL_VFE_MSE, Run,
                       decode_overlaps, decoded_ranges, klog_after,
                       report_blocks, rid,
                       small_assigned, sriov_layout)
@@ -491,9 +491,13 @@ def e_cmd_ref(c, boot):
 
 
 def _ref_or_fail(c, boot, name):
+    """reference boot BOOT, read at the report C is checking (a remove or
+    hot-add report is compared with the same report of the reference)"""
     ref = c.ref(boot)
     if ref is None:
         c.check('%s (no reference boot %s)' % (name, boot), False)
+    elif ref.report != c.run.report:
+        ref = Run(ref.path, c.run.report)
     return ref
 
 

@@ -96,6 +96,42 @@ TOPOLOGIES = {
 }
 
 
+# io-rescan (arm64 virt, whose I/O space is 64 KiB): fifteen root ports
+# rp1..rp15 (00:01.0-00:0f.0), each with a pci-testdev (I/O BAR 1, so a
+# 4 KiB I/O window each), a pci-testdev on the root bus (00:10.0) and a
+# trailing root port rpt (00:11.0) whose I/O window is the one that
+# doesn't fit, at boot and when the guest removes rpt and rescans
+# (pci_assign_unassigned_bus_resources(): a realloc list, no fail list).
+# Below rpt a switch: downstream port dp1 with an NVMe controller with
+# SR-IOV (its VF BARs are optional size), dp2 with a PCIe-to-PCI bridge
+# bt and ten pci-testdevs whose BAR 2s (512..8 KiB and three of 32..128
+# bytes) need a 1 MiB prefetchable window without the page padding and
+# 2 MiB with it.  The review's finding 1: a window that fails where there
+# is no fail list must change nothing below it, with or without the
+# parameter.
+IO_RESCAN = ['pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0,addr=0x%x' % (
+    i, i, i, i) for i in range(1, 16)] + [
+    'pci-testdev,bus=rp%d,membar=32' % i for i in range(1, 16)] + [
+    'pci-testdev,bus=pcie.0,addr=0x10,membar=64',
+    'pcie-root-port,id=rpt,chassis=17,slot=17,bus=pcie.0,addr=0x11',
+    'x3130-upstream,id=up,bus=rpt',
+    'xio3130-downstream,id=dp1,bus=up,chassis=18,slot=0,addr=0',
+    'xio3130-downstream,id=dp2,bus=up,chassis=19,slot=0,addr=1',
+    'nvme-subsys,id=nvmesubsysT',
+    'nvme,serial=cafe,bus=dp1,addr=0.0,subsys=nvmesubsysT,'
+    'sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2,'
+    'max_ioqpairs=6,msix_qsize=3',
+    'pcie-pci-bridge,id=bt,bus=dp2'] + [
+    'pci-testdev,bus=bt,addr=%d,membar=%d' % (i + 1, size)
+    for i, size in enumerate((524288, 262144, 131072, 65536, 32768, 16384,
+                              8192, 32, 64, 128))]
+TOPOLOGIES['io-rescan'] = IO_RESCAN
+
+# vga (x86_64 q35, SeaBIOS): small plus a standard VGA device, whose ROM
+# SeaBIOS shadows at 0xc0000 (IORESOURCE_ROM_SHADOW): the review's finding
+# 8, a requested alignment must not be reported for the shadow copy.
+TOPOLOGIES['vga'] = SMALL + ['VGA,bus=pcie.0']
+
 # The i440fx machine (x86_64-pc): its root bus is pci.0, a conventional
 # PCI bus, so seed's PCIe-to-PCI bridge becomes a pci-bridge (chassis_nr
 # required, no SHPC: its slots are ACPI hotplug slots).  Fixed slots,

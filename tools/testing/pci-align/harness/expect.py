@@ -71,9 +71,10 @@ analyze.decode_overlaps(); the check fails without that report).  Options that a
                               those the kernel warned about
   vfio all|none               vfiocheck: every BAR mmap-able / at least
                               one not
-  vfio_why OPENS              vfio-pci logs "not mmap-able ...
-                              pci=resource_alignment=all" exactly OPENS
-                              times (once per open of the device) for each
+  vfio_why N                  vfio-pci logs "not mmap-able ...
+                              pci=resource_alignment=all" exactly N
+                              times (v4: once per open of the device; v5:
+                              once while vfio-pci has it) for each
                               BAR vfiocheck found without mmap and never
                               for the others; each line gives the BAR's
                               range from the boot's table and names a
@@ -932,7 +933,7 @@ def e_vfio(c, mode):
 
 VFIO_WHY_RE = re.compile(
     r'vfio-pci (\S+): BAR (\d) \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[^\]]*\]: '
-    r'not mmap-able, (?:its page also holds (\S+) (BAR \d|ROM|VF BAR \d) '
+    r'not mmap-able, (?:its page also holds (\S+) (?:(BAR \d|ROM|VF BAR \d) )?'
     r'\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[^\]]*\]|(it doesn\'t start a page))'
     r'.*pci=resource_alignment=all')
 
@@ -961,7 +962,8 @@ def e_vfio_why(c, want):
         n = len(msgs.get(key, []))
         if n != (want if mmap == '0' else 0):
             wrong.append('%s BAR %d mmap=%s: %d line(s)' % (key + (mmap, n)))
-    c.check('vfio-why-once-per-open-for-each-bar-without-mmap',
+    c.check('vfio-why-%s-for-each-bar-without-mmap' % (
+        'once-per-open' if want > 1 else 'once'),
             not wrong, '%d BARs without mmap, %d opens%s' % (
                 list(bars.values()).count('0'), want,
                 ''.join(', ' + w for w in wrong)))
@@ -985,12 +987,17 @@ def e_vfio_why(c, want):
                     bdf, idx, 'it does' if b.start % page == 0 else
                     '%s %s shares it' % (others[0].bdf, others[0].name)))
             continue
-        o = table.get((m.group(5), m.group(6)))
+        # the neighbour: "<bdf> BAR n [mem ...]" (v4), or the resource's
+        # name (its device) and range as the resource tree has it (v5)
+        o = table.get((m.group(5), m.group(6))) if m.group(6) else next(
+            (t for t in table.values() if t.bdf == m.group(5) and
+             (t.start, t.end) == (int(m.group(7), 16), int(m.group(8), 16))),
+            None)
         if not o or (o.start, o.end) != (int(m.group(7), 16),
                                           int(m.group(8), 16)) or \
                 o not in others:
             bad.append('%s BAR %d: names %s %s, not a resource in its '
-                       'page' % (bdf, idx, m.group(5), m.group(6)))
+                       'page' % (bdf, idx, m.group(5), m.group(6) or ''))
         else:
             named += 1
     c.check('vfio-why-names-a-neighbour-from-the-bar-table', not bad,

@@ -36,7 +36,8 @@ def command(mach, kernel, initrd, devices, append, smp=1, extra=()):
         '-append', ' '.join(x for x in ('console=%s panic=-1' % mach.console,
                                         append) if x)]
     for d in devices:
-        cmd += ['-device', d]
+        # an option of the topology itself ("-global ..."), or a device
+        cmd += d.split(None, 1) if d.startswith('-') else ['-device', d]
     if topologies.has_root_ports(devices):
         cmd += list(mach.hotplug_args)
     return cmd + list(extra)

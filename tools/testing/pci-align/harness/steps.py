@@ -43,6 +43,7 @@ def env():
              PCIALIGN_BASE_PACKAGE=b.package,
              PCIALIGN_BASE_VERSION=b.version or '-',
              PCIALIGN_REROLL=str(b.reroll), PCIALIGN_COVER=b.cover,
+             PCIALIGN_PARTS=' '.join(':'.join(map(str, p)) for p in b.parts),
              PCIALIGN_BASES=bases.env_words(), PCIALIGN_APT=paths.APT,
              PCIALIGN_TREES=paths.TREES,
              PCIALIGN_BUILD=paths.BUILD, PCIALIGN_PRISTINE=paths.PRISTINE,

@@ -150,6 +150,26 @@ PC_SEED = [
 ]
 TOPOLOGIES['pc-seed'] = PC_SEED
 
+# pc-shpc (x86_64-pc, SeaBIOS): a pci-bridge sb1 with SHPC, ACPI bridge
+# hotplug off, so that shpchp handles its slots and a hot-added device is
+# assigned by pci_assign_unassigned_bridge_resources().  SeaBIOS gives
+# every BAR below 4 KiB a page of its own and sizes sb1's prefetchable
+# window to the sum (2 MiB): ten pci-testdevs whose BAR 2s (1 MiB .. 4
+# KiB and one of 32 bytes) fill it exactly, so no free page is left in it,
+# only the tail of the 32-byte BAR's page.  An i6300esb with its driver
+# beside them.  The hot-add (scenarios/findings.py) puts a pci-testdev
+# with a 32-byte BAR 2 into slot 12: stock Linux places it in that tail
+# and moves nothing (the review's finding 2: with "all" no aligned page is
+# free, and nothing bound, nor any other BAR, may move to make one).
+PC_SHPC = [
+    '-global PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off',
+    'pci-bridge,id=sb1,bus=pci.0,addr=5,chassis_nr=1,shpc=on'] + [
+    'pci-testdev,bus=sb1,addr=%d,membar=%d' % (i + 1, size)
+    for i, size in enumerate((1048576, 524288, 262144, 131072, 65536,
+                              32768, 16384, 8192, 4096, 32))] + [
+    'i6300esb,bus=sb1,addr=11']
+TOPOLOGIES['pc-shpc'] = PC_SHPC
+
 # pseries (ppc64): SLOF assigns the BARs of the PHB's root bus pci.0.
 # Small pci-testdev BARs on pci.0 and behind a pci-bridge, and two virtio
 # devices with drivers (virtio-rng, virtio-balloon: no backend needed).

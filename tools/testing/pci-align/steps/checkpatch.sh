@@ -1,5 +1,6 @@
 #!/bin/bash
 # pcialign.py checkpatch: scripts/checkpatch.pl --strict on every patch of out/<base>/series
+# (of each of its parts, when the base has several series)
 # (not the cover letter), run from inside $TREE.  One KTAP result per patch: it fails on any error or
 # warning; CHECKs are reported but do not fail.  Extra options: CHECKPATCH_OPTS.
 # The base tree has no history, so checkpatch can't look up the upstream
@@ -15,10 +16,8 @@ need_tree
 OUTDIR=$PCIALIGN_OUT/series
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "$TREE/scripts/checkpatch.pl missing"
 shopt -s nullglob
-patches=()
-for p in "$OUTDIR"/*.patch; do
-	case "$p" in *0000-cover-letter.patch) ;; *) patches+=("$p") ;; esac
-done
+# the patches of out/<base>/series, or of its parts (series.sh), in order
+mapfile -t patches < <(find "$OUTDIR" -name '*.patch' ! -name '*0000-cover-letter.patch' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in out/<base>/series (pcialign.py series)"
 
 bad=0
@@ -30,18 +29,18 @@ for p in "${patches[@]}"; do
 		--ignore UNKNOWN_COMMIT_ID ${CHECKPATCH_OPTS:-} "$p" 2>&1) || true
 	total=$(printf '%s\n' "$out" | grep -E '^total: [0-9]+ errors, [0-9]+ warnings' | tail -n1)
 	if [ -z "$total" ]; then
-		fail "checkpatch ${p##*/} (no checkpatch summary)"
+		fail "checkpatch ${p#"$OUTDIR"/} (no checkpatch summary)"
 		printf '%s\n' "$out" | sed 's/^/    /'
 		bad=1
 		continue
 	fi
 	read -r errs warns < <(echo "$total" | sed -E 's/^total: ([0-9]+) errors, ([0-9]+) warnings.*/\1 \2/')
 	if [ "$errs" = 0 ] && [ "$warns" = 0 ]; then
-		echo "${p##*/}: ${total#total: }"
-		pass "checkpatch ${p##*/}"
+		echo "${p#"$OUTDIR"/}: ${total#total: }"
+		pass "checkpatch ${p#"$OUTDIR"/}"
 	else
-		echo "${p##*/}: ${total#total: }"
-		fail "checkpatch ${p##*/}"
+		echo "${p#"$OUTDIR"/}: ${total#total: }"
+		fail "checkpatch ${p#"$OUTDIR"/}"
 		printf '%s\n' "$out" | sed 's/^/    /'
 		bad=1
 	fi

@@ -7,6 +7,12 @@
 #                      harness/bases.py; v3 was "PCI: Align small BARs",
 #                      linux-pci, Aug 2024)
 #   SUBJECT_PREFIX=..  e.g. "RFC PATCH" (default PATCH)
+# A base whose commits form several series (harness/bases.py Base.parts,
+# PCIALIGN_PARTS="name:count:cover:needs ..."): each part goes into
+# out/<base>/series/<name>/ with its own cover letter, made by
+# cherry-picking its commits onto the base plus the parts it needs ("-":
+# none), so that it is shown to apply to exactly that; its --base
+# trailer lists the parts it needs as prerequisite patches.
 # shellcheck source=tools/testing/pci-align/steps/lib.sh
 . "$(dirname "$0")/lib.sh"
 set -euo pipefail
@@ -17,23 +23,19 @@ COVER=$STEPS/${PCIALIGN_COVER:-cover-letter.txt}
 base=$(base_commit)
 n=$(git -C "$TREE" rev-list --count "$base..HEAD")
 [ "$n" -gt 0 ] || die "$TREE has no commits on top of base"
-[ -f "$COVER" ] || die "missing $COVER"
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	echo "warning: $TREE has uncommitted changes; they are not in out/<base>/series" >&2
 
-rm -rf "$OUTDIR"
-mkdir -p "$OUTDIR"
-git -C "$TREE" format-patch -q --cover-letter --thread=shallow -v "${V:-${PCIALIGN_REROLL:-4}}" --base="$base" \
-	${SUBJECT_PREFIX:+--subject-prefix="$SUBJECT_PREFIX"} -o "$OUTDIR" "$base..HEAD"
-
-cover=$(ls "$OUTDIR"/*0000-cover-letter.patch)
 # The base line of the cover letter, from the tree: the version in the base
 # commit's Makefile and the Debian package it was unpacked from.
 version=$(git -C "$TREE" show "$base:Makefile" |
 	sed -n 's/^\(VERSION\|PATCHLEVEL\|SUBLEVEL\) = //p' | head -n 3 | paste -sd.)
 from=$(sed -n 's/^deb:\([^_]*\)_\([^_]*\)_.*/Debian \1 \2/p' "$BUILD/.pristine-source" 2>/dev/null || true)
 based="Based on Linux $version${from:+ ($from)}."
-python3 - "$cover" "$COVER" "$based" <<'PY'
+
+# fill_cover COVERPATCH TEXTFILE [NOTE]: subject and blurb from TEXTFILE
+fill_cover() {
+	python3 - "$1" "$2" "$based${3:+ $3}" <<'PY'
 import sys
 cover, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
 subject, _, blurb = text.partition("\n")
@@ -47,6 +49,55 @@ for old, new in (("*** SUBJECT HERE ***", subject.strip()), ("*** BLURB HERE ***
     data = data.replace(old, new, 1)
 open(cover, "w", encoding="utf-8").write(data)
 PY
+}
+
+rm -rf "$OUTDIR"
+mkdir -p "$OUTDIR"
+fmt=(format-patch -q --cover-letter --thread=shallow -v "${V:-${PCIALIGN_REROLL:-4}}"
+	${SUBJECT_PREFIX:+--subject-prefix="$SUBJECT_PREFIX"})
+if [ -z "${PCIALIGN_PARTS:-}" ]; then
+	git -C "$TREE" "${fmt[@]}" --base="$base" -o "$OUTDIR" "$base..HEAD"
+	[ -f "$COVER" ] || die "missing $COVER"
+	fill_cover "$(ls "$OUTDIR"/*0000-cover-letter.patch)" "$COVER"
+else
+	mapfile -t commits < <(git -C "$TREE" rev-list --reverse "$base..HEAD")
+	declare -A first count
+	pos=0 parts=()
+	for part in $PCIALIGN_PARTS; do
+		IFS=: read -r name cnt cover needs <<<"$part"
+		first[$name]=$pos count[$name]=$cnt parts+=("$name")
+		pos=$((pos + cnt))
+	done
+	[ "$pos" = "$n" ] || die "PCIALIGN_PARTS counts $pos commits, the tree has $n"
+	pick=$BUILD/parts-pick
+	rm -rf "$pick"
+	trap 'rm -rf "$pick"' EXIT
+	for part in $PCIALIGN_PARTS; do
+		IFS=: read -r name cnt cover needs <<<"$part"
+		[ -f "$STEPS/$cover" ] || die "missing $STEPS/$cover"
+		rm -rf "$pick"
+		git clone -q --shared --no-checkout "$TREE" "$pick"
+		git -C "$pick" checkout -q --detach "$base"
+		git -C "$pick" config user.name "PCI Align Developers"
+		git -C "$pick" config user.email pci-align@example.org
+		note=
+		for need in ${needs//,/ }; do
+			[ "$need" = - ] && continue
+			[ -n "${first[$need]:-}" ] || die "part $name needs unknown part $need"
+			note="${note:+$note, }the $need series"
+			git -C "$pick" cherry-pick "${commits[@]:${first[$need]}:${count[$need]}}" \
+				>/dev/null 2>&1 || die "part $need doesn't apply onto the base"
+		done
+		top=$(git -C "$pick" rev-parse HEAD)
+		git -C "$pick" cherry-pick "${commits[@]:${first[$name]}:${count[$name]}}" \
+			>/dev/null 2>&1 || die "part $name doesn't apply onto the base${note:+ and $note}"
+		git -C "$pick" "${fmt[@]}" --base="$base" -o "$OUTDIR/$name" "$top..HEAD"
+		fill_cover "$(ls "$OUTDIR/$name"/*0000-cover-letter.patch)" "$STEPS/$cover" \
+			"${note:+It applies on top of $note.}"
+		echo "out/<base>/series/$name: cover letter + $cnt patch(es) onto the base${note:+ and $note}"
+	done
+	rm -rf "$pick"
+fi
 
 # Verify: git am onto the base commit in a throw-away clone.
 tmp=$BUILD/am-check
@@ -55,10 +106,8 @@ trap 'rm -rf "$tmp"' EXIT
 info "verifying: git am of $n patch(es) onto base ${base:0:12}"
 git clone -q --shared --no-checkout "$TREE" "$tmp"
 git -C "$tmp" checkout -q --detach "$base"
-patches=()
-for p in "$OUTDIR"/*.patch; do
-	case "$p" in *0000-cover-letter.patch) ;; *) patches+=("$p") ;; esac
-done
+# every part's patches, in the order of the parts (their names sort so)
+mapfile -t patches < <(find "$OUTDIR" -name '*.patch' ! -name '*0000-cover-letter.patch' | sort)
 if ! git -C "$tmp" -c user.name="PCI Align Developers" -c user.email=pci-align@example.org \
 	am -q "${patches[@]}"; then
 	die "out/<base>/series does not apply to base with git am (see above)"

@@ -49,10 +49,10 @@ class Base:
     # (steps/<cover>: line 1 = subject, rest = blurb)
     reroll: int = 4
     cover: str = 'cover-letter.txt'
-    # several series in one tree: (name, commits, cover, needs) in order,
-    # needs a comma list of earlier parts or '-' (steps/series.sh); ()
-    # = one series with cover
-    parts: Tuple[Tuple[str, int, str, str], ...] = ()
+    # several series in one tree: (name, commits, cover, needs, reroll) in
+    # order, needs a comma list of earlier parts or '-', reroll '-' for a
+    # first posting (steps/series.sh); () = one series with cover, reroll
+    parts: Tuple[Tuple[str, int, str, str, str], ...] = ()
     facts: str = field(default='', compare=False)
 
     @property
@@ -77,9 +77,9 @@ BASES = {b.name: b for b in (
     Base('7.3', 'linux-source-7.3', 'trixie-backports', MIRROR,
          overlay='mainline', checks='v5', check=('arm64', 'x86_64'),
          reroll=5, cover='cover-letter-v5.txt',
-         parts=(('1-fixes', 2, 'cover-fixes-v5.txt', '-'),
-                ('2-feature', 11, 'cover-letter-v5.txt', '1-fixes'),
-                ('3-vfio', 2, 'cover-vfio-v5.txt', '-')),
+         parts=(('1-fixes', 2, 'cover-fixes-v5.txt', '-', '-'),
+                ('2-feature', 11, 'cover-letter-v5.txt', '1-fixes', '5'),
+                ('3-vfio', 2, 'cover-vfio-v5.txt', '-', '-')),
          # CONFIG_VFIO_PCI_MMAP is gone (pdev->non_mappable_bars)
          absent=('CONFIG_VFIO_PCI_MMAP',),
          facts='mainline as Debian serves it (7.3.y); sparc64 builds '

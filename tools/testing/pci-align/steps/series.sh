@@ -8,11 +8,12 @@
 #                      linux-pci, Aug 2024)
 #   SUBJECT_PREFIX=..  e.g. "RFC PATCH" (default PATCH)
 # A base whose commits form several series (harness/bases.py Base.parts,
-# PCIALIGN_PARTS="name:count:cover:needs ..."): each part goes into
+# PCIALIGN_PARTS="name:count:cover:needs:reroll ..."): each part goes into
 # out/<base>/series/<name>/ with its own cover letter, made by
 # cherry-picking its commits onto the base plus the parts it needs ("-":
 # none), so that it is shown to apply to exactly that; its --base
-# trailer lists the parts it needs as prerequisite patches.
+# trailer lists the parts it needs as prerequisite patches; reroll "-":
+# a first posting, no version in the subject.
 # shellcheck source=tools/testing/pci-align/steps/lib.sh
 . "$(dirname "$0")/lib.sh"
 set -euo pipefail
@@ -53,10 +54,11 @@ PY
 
 rm -rf "$OUTDIR"
 mkdir -p "$OUTDIR"
-fmt=(format-patch -q --cover-letter --thread=shallow -v "${V:-${PCIALIGN_REROLL:-4}}"
+fmt=(format-patch -q --cover-letter --thread=shallow
 	${SUBJECT_PREFIX:+--subject-prefix="$SUBJECT_PREFIX"})
 if [ -z "${PCIALIGN_PARTS:-}" ]; then
-	git -C "$TREE" "${fmt[@]}" --base="$base" -o "$OUTDIR" "$base..HEAD"
+	git -C "$TREE" "${fmt[@]}" -v "${V:-${PCIALIGN_REROLL:-4}}" --base="$base" \
+		-o "$OUTDIR" "$base..HEAD"
 	[ -f "$COVER" ] || die "missing $COVER"
 	fill_cover "$(ls "$OUTDIR"/*0000-cover-letter.patch)" "$COVER"
 else
@@ -64,7 +66,7 @@ else
 	declare -A first count
 	pos=0 parts=()
 	for part in $PCIALIGN_PARTS; do
-		IFS=: read -r name cnt cover needs <<<"$part"
+		IFS=: read -r name cnt cover needs reroll <<<"$part"
 		first[$name]=$pos count[$name]=$cnt parts+=("$name")
 		pos=$((pos + cnt))
 	done
@@ -73,7 +75,7 @@ else
 	rm -rf "$pick"
 	trap 'rm -rf "$pick"' EXIT
 	for part in $PCIALIGN_PARTS; do
-		IFS=: read -r name cnt cover needs <<<"$part"
+		IFS=: read -r name cnt cover needs reroll <<<"$part"
 		[ -f "$STEPS/$cover" ] || die "missing $STEPS/$cover"
 		rm -rf "$pick"
 		git clone -q --shared --no-checkout "$TREE" "$pick"
@@ -91,7 +93,9 @@ else
 		top=$(git -C "$pick" rev-parse HEAD)
 		git -C "$pick" cherry-pick "${commits[@]:${first[$name]}:${count[$name]}}" \
 			>/dev/null 2>&1 || die "part $name doesn't apply onto the base${note:+ and $note}"
-		git -C "$pick" "${fmt[@]}" --base="$base" -o "$OUTDIR/$name" "$top..HEAD"
+		v=()
+		[ "$reroll" = - ] || v=(-v "${V:-$reroll}")
+		git -C "$pick" "${fmt[@]}" "${v[@]}" --base="$base" -o "$OUTDIR/$name" "$top..HEAD"
 		fill_cover "$(ls "$OUTDIR/$name"/*0000-cover-letter.patch)" "$STEPS/$cover" \
 			"${note:+It applies on top of $note.}"
 		echo "out/<base>/series/$name: cover letter + $cnt patch(es) onto the base${note:+ and $note}"

@@ -150,24 +150,31 @@ PC_SEED = [
 ]
 TOPOLOGIES['pc-seed'] = PC_SEED
 
-# pc-shpc (x86_64-pc, SeaBIOS): a pci-bridge sb1 with SHPC, ACPI bridge
-# hotplug off, so that shpchp handles its slots and a hot-added device is
-# assigned by pci_assign_unassigned_bridge_resources().  SeaBIOS gives
-# every BAR below 4 KiB a page of its own and sizes sb1's prefetchable
-# window to the sum (2 MiB): ten pci-testdevs whose BAR 2s (1 MiB .. 4
-# KiB and one of 32 bytes) fill it exactly, so no free page is left in it,
-# only the tail of the 32-byte BAR's page.  An i6300esb with its driver
-# beside them.  The hot-add (scenarios/findings.py) puts a pci-testdev
-# with a 32-byte BAR 2 into slot 12: stock Linux places it in that tail
-# and moves nothing (the review's finding 2: with "all" no aligned page is
-# free, and nothing bound, nor any other BAR, may move to make one).
+# pc-shpc (x86_64-pc, SeaBIOS, booted with acpi=off: without ACPI's _OSC
+# granting it, shpchp doesn't drive the slots): a pci-bridge sb1 with
+# SHPC, ACPI bridge hotplug off, so that a hot-added device is assigned
+# by pci_assign_unassigned_bridge_resources().  SeaBIOS gives every BAR
+# below 4 KiB a page of its own and sizes each of sb1's windows to the
+# sum of its BARs, here 2 MiB each, full: ten pci-testdevs whose BAR 2s
+# (1 MiB .. 4 KiB and one of 32 bytes) fill the prefetchable window, and
+# their BAR 0s (4 KiB), an edu (1 MiB), seven e1000s (128 KiB, no ROM),
+# five intel-hdas (16 KiB) and an i6300esb (16 bytes, with a driver) all
+# but one page of the other one.  The hot-add (scenarios/findings.py) puts
+# a pci-testdev into slot 0x1a: its BAR 0 (4 KiB) takes that page, and no
+# free page is left for its 32-byte BAR 2, only the tails of the sub-page
+# BARs' pages.  Stock Linux places it in such a tail and moves nothing (the review's finding 2: with "all"
+# no aligned page is free, and nothing bound, nor any other BAR, may
+# move to make one).
 PC_SHPC = [
     '-global PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off',
     'pci-bridge,id=sb1,bus=pci.0,addr=5,chassis_nr=1,shpc=on'] + [
-    'pci-testdev,bus=sb1,addr=%d,membar=%d' % (i + 1, size)
+    'pci-testdev,bus=sb1,addr=0x%x,membar=%d' % (i + 1, size)
     for i, size in enumerate((1048576, 524288, 262144, 131072, 65536,
                               32768, 16384, 8192, 4096, 32))] + [
-    'i6300esb,bus=sb1,addr=11']
+    'edu,bus=sb1,addr=0xb'] + [
+    'e1000,bus=sb1,addr=0x%x,romfile=' % (0xc + i) for i in range(7)] + [
+    'intel-hda,bus=sb1,addr=0x%x' % (0x13 + i) for i in range(5)] + [
+    'i6300esb,bus=sb1,addr=0x18']
 TOPOLOGIES['pc-shpc'] = PC_SHPC
 
 # pseries (ppc64): SLOF assigns the BARs of the PHB's root bus pci.0.

@@ -78,8 +78,10 @@ BASES = {b.name: b for b in (
          overlay='mainline', checks='v5', check=('arm64', 'x86_64'),
          reroll=5, cover='cover-letter-v5.txt',
          parts=(('1-fixes', 2, 'cover-fixes-v5.txt', '-', '-'),
-                ('2-feature', 11, 'cover-letter-v5.txt', '1-fixes', '5'),
-                ('3-vfio', 2, 'cover-vfio-v5.txt', '-', '-')),
+                ('2-feature', 12, 'cover-letter-v5.txt', '1-fixes', '5'),
+                ('3-vfio', 2, 'cover-vfio-v5.txt', '-', '-'),
+                ('4-cost', 1, 'cover-cost-v5.txt', '1-fixes,2-feature',
+                 '-')),
          # CONFIG_VFIO_PCI_MMAP is gone (pdev->non_mappable_bars)
          absent=('CONFIG_VFIO_PCI_MMAP',),
          facts='mainline as Debian serves it (7.3.y); sparc64 builds '

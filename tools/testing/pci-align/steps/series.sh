@@ -71,35 +71,58 @@ else
 		pos=$((pos + cnt))
 	done
 	[ "$pos" = "$n" ] || die "PCIALIGN_PARTS counts $pos commits, the tree has $n"
+	# The parts are cherry-picked without a work tree (git apply --cached
+	# on an index of their own), in a clone that shares the tree's
+	# objects: no checkout of the base
 	pick=$BUILD/parts-pick
 	rm -rf "$pick"
 	trap 'rm -rf "$pick"' EXIT
+	git clone -q --shared --no-checkout "$TREE" "$pick"
+	git -C "$pick" config user.name "PCI Align Developers"
+	git -C "$pick" config user.email pci-align@example.org
+	export GIT_INDEX_FILE=$pick/.git/parts-index
+	# pick HEAD COMMIT: COMMIT applied onto HEAD (whose tree the index
+	# holds), committed with its author and message; prints the commit
+	pick() {
+		local tree
+		git -C "$pick" diff --binary "$2^" "$2" |
+			git -C "$pick" apply --cached 2>/dev/null || return 1
+		tree=$(git -C "$pick" write-tree) || return 1
+		git -C "$pick" log -1 --format=%B "$2" |
+			GIT_AUTHOR_NAME=$(git -C "$pick" log -1 --format=%an "$2") \
+			GIT_AUTHOR_EMAIL=$(git -C "$pick" log -1 --format=%ae "$2") \
+			GIT_AUTHOR_DATE=$(git -C "$pick" log -1 --format=%aI "$2") \
+			GIT_COMMITTER_NAME="PCI Align Developers" \
+			GIT_COMMITTER_EMAIL=pci-align@example.org \
+			GIT_COMMITTER_DATE=$(git -C "$pick" log -1 --format=%aI "$2") \
+			git -C "$pick" commit-tree "$tree" -p "$1"
+	}
 	for part in $PCIALIGN_PARTS; do
 		IFS=: read -r name cnt cover needs reroll <<<"$part"
 		[ -f "$STEPS/$cover" ] || die "missing $STEPS/$cover"
-		rm -rf "$pick"
-		git clone -q --shared --no-checkout "$TREE" "$pick"
-		git -C "$pick" checkout -q --detach "$base"
-		git -C "$pick" config user.name "PCI Align Developers"
-		git -C "$pick" config user.email pci-align@example.org
-		note=
+		head=$base note=
+		git -C "$pick" read-tree "$base"
 		for need in ${needs//,/ }; do
 			[ "$need" = - ] && continue
 			[ -n "${first[$need]:-}" ] || die "part $name needs unknown part $need"
 			note="${note:+$note, }the $need series"
-			git -C "$pick" cherry-pick "${commits[@]:${first[$need]}:${count[$need]}}" \
-				>/dev/null 2>&1 || die "part $need doesn't apply onto the base"
+			for c in "${commits[@]:${first[$need]}:${count[$need]}}"; do
+				head=$(pick "$head" "$c") || die "part $need doesn't apply onto the base"
+			done
 		done
-		top=$(git -C "$pick" rev-parse HEAD)
-		git -C "$pick" cherry-pick "${commits[@]:${first[$name]}:${count[$name]}}" \
-			>/dev/null 2>&1 || die "part $name doesn't apply onto the base${note:+ and $note}"
+		top=$head
+		for c in "${commits[@]:${first[$name]}:${count[$name]}}"; do
+			head=$(pick "$head" "$c") ||
+				die "part $name doesn't apply onto the base${note:+ and $note}"
+		done
 		v=()
 		[ "$reroll" = - ] || v=(-v "${V:-$reroll}")
-		git -C "$pick" "${fmt[@]}" "${v[@]}" --base="$base" -o "$OUTDIR/$name" "$top..HEAD"
+		git -C "$pick" "${fmt[@]}" "${v[@]}" --base="$base" -o "$OUTDIR/$name" "$top..$head"
 		fill_cover "$(ls "$OUTDIR/$name"/*0000-cover-letter.patch)" "$STEPS/$cover" \
 			"${note:+It applies on top of $note.}"
 		echo "out/<base>/series/$name: cover letter + $cnt patch(es) onto the base${note:+ and $note}"
 	done
+	unset GIT_INDEX_FILE
 	rm -rf "$pick"
 fi
 

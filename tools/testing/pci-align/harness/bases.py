@@ -79,7 +79,8 @@ BASES = {b.name: b for b in (
          reroll=5, cover='cover-letter-v5.txt',
          parts=(('1-fixes', 2, 'cover-fixes-v5.txt', '-', '-'),
                 ('2-feature', 12, 'cover-letter-v5.txt', '1-fixes', '5'),
-                ('3-vfio', 2, 'cover-vfio-v5.txt', '-', '-'),
+                ('3-vfio', 2, 'cover-vfio-v5.txt', '1-fixes,2-feature',
+                 '-'),
                 ('4-cost', 1, 'cover-cost-v5.txt', '1-fixes,2-feature',
                  '-')),
          # CONFIG_VFIO_PCI_MMAP is gone (pdev->non_mappable_bars)

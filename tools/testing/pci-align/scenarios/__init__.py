@@ -11,7 +11,7 @@ ORDER = ('demo', 'badinput', 'extra', 'realloc', 'pagealign', 'sriov',
 
 # the scenarios of the mainline series (Base.checks 'v5', BASE=7.3), in
 # make check and make check-full alike
-MAINLINE = ('stock', 'mainline', 'findings', 'vfio')
+MAINLINE = ('stock', 'mainline', 'findings', 'vfio', 'mainline_debug')
 
 # make check-full only (after ORDER): the scenarios of the machines whose
 # boots do not fit into CI's time; a scenario moves to ORDER by moving

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from . import analyze, expect as expect_mod, initramfs, ktap, paths, qemu
-from .variants import variant as get_variant
+from .variants import in_check, variant as get_variant
 
 
 @dataclass
@@ -42,6 +42,13 @@ class Boot:
     # most host_loop_max times (qemu.boot())
     host_loop: Tuple[str, ...] = ()
     host_loop_max: int = 50
+
+
+def built_in_tier(boots, full):
+    """The names of BOOTS whose kernels the tier builds (make check, or
+    make check-full if FULL): a scenario's only(full)."""
+    built = {v.name for v in in_check(full)}
+    return {b.name for b in boots if b.variant in built}
 
 
 def _extras(boot, mach):

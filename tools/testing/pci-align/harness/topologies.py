@@ -162,9 +162,9 @@ TOPOLOGIES['pc-seed'] = PC_SEED
 # but one page of the other one.  The hot-add (scenarios/findings.py) puts
 # a pci-testdev into slot 0x1a: its BAR 0 (4 KiB) takes that page, and no
 # free page is left for its 32-byte BAR 2, only the tails of the sub-page
-# BARs' pages.  Stock Linux places it in such a tail and moves nothing (the review's finding 2: with "all"
-# no aligned page is free, and nothing bound, nor any other BAR, may
-# move to make one).
+# BARs' pages.  Stock Linux places it in such a tail and moves nothing
+# (the review's finding 2: with "all" no aligned page is free, and
+# nothing bound, nor any other BAR, may move to make one).
 PC_SHPC = [
     '-global PIIX4_PM.acpi-pci-hotplug-with-bridge-support=off',
     'pci-bridge,id=sb1,bus=pci.0,addr=5,chassis_nr=1,shpc=on'] + [

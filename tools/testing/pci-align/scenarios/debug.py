@@ -87,9 +87,10 @@ def debug_boot(b, variant=VARIANT):
                    timeout=TIMEOUT)
 
 
-def _pick():
+def pick(boots):
+    """debug_boot() of the boots BOOTS names: ((module, names), ...)"""
     out = []
-    for mod, names in PICK:
+    for mod, names in boots:
         by = {b.name: b for b in mod.BOOTS}
         missing = [n for n in names if n not in by]
         if missing:
@@ -99,7 +100,7 @@ def _pick():
     return out
 
 
-BOOTS = _pick()
+BOOTS = pick(PICK)
 
 # negative(): the detectors that must fire on broken-arm64-debug
 DETECTORS = ('kmemleak', 'lockdep', 'ubsan')

@@ -40,8 +40,7 @@ make check runs the boots of the kernels it builds (f1, f8), make
 check-full all of them (f2 needs the x86_64-pc kernels).
 """
 
-from harness.scenario import Boot
-from harness.variants import in_check
+from harness.scenario import Boot, built_in_tier
 
 NAME = 'findings'
 RESCAN = 'pcialign.test=remove pcialign.remove=0000:00:11.0'
@@ -85,5 +84,4 @@ BOOTS = [
 
 def only(full):
     """The boots of the kernels the tier builds."""
-    built = {v.name for v in in_check(full)}
-    return {b.name for b in BOOTS if b.variant in built}
+    return built_in_tier(BOOTS, full)

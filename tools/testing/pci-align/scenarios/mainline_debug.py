@@ -14,9 +14,8 @@ report of the stock kernel is shown, not counted):
 The debug kernel is in the full tier: make check-full runs these boots.
 """
 
-from harness.variants import in_check
-from scenarios import findings, mainline, vfio
-from scenarios.debug import debug_boot
+from harness.scenario import built_in_tier
+from scenarios import debug, findings, mainline, vfio
 
 NAME = 'mainline_debug'
 PICK = (
@@ -25,19 +24,9 @@ PICK = (
     (vfio, ('arm64-vfio-none', 'arm64-vfio-all')),
 )
 
-
-def _pick():
-    out = []
-    for mod, names in PICK:
-        by = {b.name: b for b in mod.BOOTS}
-        out += [debug_boot(by[n]) for n in names]
-    return out
-
-
-BOOTS = _pick()
+BOOTS = debug.pick(PICK)
 
 
 def only(full):
     """The boots of the kernels the tier builds."""
-    built = {v.name for v in in_check(full)}
-    return {b.name for b in BOOTS if b.variant in built}
+    return built_in_tier(BOOTS, full)

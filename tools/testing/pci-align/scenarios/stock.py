@@ -21,8 +21,7 @@ check runs those of the stock kernels it builds, make check-full all.
 
 from harness import paths
 from harness.machines import bootable
-from harness.scenario import Boot
-from harness.variants import in_check
+from harness.scenario import Boot, built_in_tier
 
 NAME = 'stock'
 # more topologies of a machine: malta's squeeze (a window that fails,
@@ -42,5 +41,4 @@ for _m in bootable():
 
 def only(full):
     """The boots of the kernels the tier builds."""
-    built = {v.name for v in in_check(full)}
-    return {b.name for b in BOOTS if b.variant in built}
+    return built_in_tier(BOOTS, full)

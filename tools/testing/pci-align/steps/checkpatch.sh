@@ -15,7 +15,6 @@ set -euo pipefail
 need_tree
 OUTDIR=$PCIALIGN_OUT/series
 [ -x "$TREE/scripts/checkpatch.pl" ] || die "$TREE/scripts/checkpatch.pl missing"
-shopt -s nullglob
 # the patches of out/<base>/series, or of its parts (series.sh), in order
 mapfile -t patches < <(find "$OUTDIR" -name '*.patch' ! -name '*0000-cover-letter.patch' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in out/<base>/series (pcialign.py series)"

@@ -64,10 +64,10 @@ if [ -z "${PCIALIGN_PARTS:-}" ]; then
 else
 	mapfile -t commits < <(git -C "$TREE" rev-list --reverse "$base..HEAD")
 	declare -A first count
-	pos=0 parts=()
+	pos=0
 	for part in $PCIALIGN_PARTS; do
 		IFS=: read -r name cnt cover needs reroll <<<"$part"
-		first[$name]=$pos count[$name]=$cnt parts+=("$name")
+		first[$name]=$pos count[$name]=$cnt
 		pos=$((pos + cnt))
 	done
 	[ "$pos" = "$n" ] || die "PCIALIGN_PARTS counts $pos commits, the tree has $n"
@@ -84,18 +84,14 @@ else
 	# pick HEAD COMMIT: COMMIT applied onto HEAD (whose tree the index
 	# holds), committed with its author and message; prints the commit
 	pick() {
-		local tree
+		local tree an ae ad
 		git -C "$pick" diff --binary "$2^" "$2" |
 			git -C "$pick" apply --cached 2>/dev/null || return 1
 		tree=$(git -C "$pick" write-tree) || return 1
+		IFS=$'\t' read -r an ae ad < <(git -C "$pick" log -1 --format='%an%x09%ae%x09%aI' "$2")
 		git -C "$pick" log -1 --format=%B "$2" |
-			GIT_AUTHOR_NAME=$(git -C "$pick" log -1 --format=%an "$2") \
-			GIT_AUTHOR_EMAIL=$(git -C "$pick" log -1 --format=%ae "$2") \
-			GIT_AUTHOR_DATE=$(git -C "$pick" log -1 --format=%aI "$2") \
-			GIT_COMMITTER_NAME="PCI Align Developers" \
-			GIT_COMMITTER_EMAIL=pci-align@example.org \
-			GIT_COMMITTER_DATE=$(git -C "$pick" log -1 --format=%aI "$2") \
-			git -C "$pick" commit-tree "$tree" -p "$1"
+			GIT_AUTHOR_NAME=$an GIT_AUTHOR_EMAIL=$ae GIT_AUTHOR_DATE=$ad \
+			GIT_COMMITTER_DATE=$ad git -C "$pick" commit-tree "$tree" -p "$1"
 	}
 	for part in $PCIALIGN_PARTS; do
 		IFS=: read -r name cnt cover needs reroll <<<"$part"
